@@ -1,0 +1,15 @@
+package lsk.handshake;
+
+import java.util.List;
+import lsk.LskException;
+import lsk.keyfile.KeyConfig;
+
+/**
+ * Where the responder finds keys: every key whose description is exactly the one given
+ * (several during a key rotation), in the order they should be tried. The daemon backs this
+ * with the kernel keyring; tests with a map.
+ */
+@FunctionalInterface
+public interface KeySource {
+    List<KeyConfig> keys(String description) throws LskException;
+}

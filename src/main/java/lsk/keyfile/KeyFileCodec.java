@@ -1,0 +1,184 @@
+package lsk.keyfile;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The one place that knows the byte layout of a key file ({@code struct sk_keyfile_config},
+ * packed, all integers big-endian) and its ASCII form.
+ *
+ * <p>This codec is structural only: it maps bytes to fields and back. Whether the values
+ * make a usable key is {@link KeyValidation}'s business, as in the C tools, so that
+ * {@code lgss_sk -r} can print files that the validator then rejects.
+ */
+public final class KeyFileCodec {
+    // Named offsets, in file order.
+    public static final int OFF_VERSION = 0;        // u32
+    public static final int OFF_HMAC_ALG = 4;       // u16
+    public static final int OFF_CRYPT_ALG = 6;      // u16
+    public static final int OFF_EXPIRE = 8;         // u32 seconds
+    public static final int OFF_SHARED_KEYLEN = 12; // u32 bits
+    public static final int OFF_PRIME_BITS = 16;    // u32
+    public static final int OFF_TYPE = 20;          // u8
+    public static final int OFF_MGSNIDS = 21;       // u64[16]
+    public static final int OFF_FSNAME = 149;       // char[65]
+    public static final int OFF_NODEMAP = 214;      // char[17]
+    public static final int OFF_SHARED_KEY = 231;   // u8[128]
+    public static final int OFF_PRIME = 359;        // u8[2048]
+    public static final int SIZE = 2407;
+
+    public static final int MGS_NID_SLOTS = 16;
+    public static final int FSNAME_FIELD = 65;
+    public static final int NODEMAP_FIELD = 17;
+    public static final int SHARED_KEY_FIELD = 128;
+    public static final int PRIME_FIELD = 2048;
+
+    /** First line of the ASCII form. */
+    public static final byte[] ASCII_HEADER = "Lustre SSK v1.0\n".getBytes(StandardCharsets.US_ASCII);
+
+    private KeyFileCodec() {
+    }
+
+    /** Decodes exactly {@link #SIZE} bytes. Text fields are cut at their first NUL (or field end). */
+    public static KeyConfig decodeBinary(byte[] b) throws KeyFileFormatException {
+        if (b.length != SIZE) {
+            throw new KeyFileFormatException("key image is " + b.length + " bytes, expected " + SIZE);
+        }
+        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.BIG_ENDIAN);
+        long[] nids = new long[MGS_NID_SLOTS];
+        for (int i = 0; i < MGS_NID_SLOTS; i++) {
+            nids[i] = bb.getLong(OFF_MGSNIDS + 8 * i);
+        }
+        byte[] key = Arrays.copyOfRange(b, OFF_SHARED_KEY, OFF_SHARED_KEY + SHARED_KEY_FIELD);
+        try {
+            return new KeyConfig(
+                    Integer.toUnsignedLong(bb.getInt(OFF_VERSION)),
+                    Short.toUnsignedInt(bb.getShort(OFF_HMAC_ALG)),
+                    Short.toUnsignedInt(bb.getShort(OFF_CRYPT_ALG)),
+                    Integer.toUnsignedLong(bb.getInt(OFF_EXPIRE)),
+                    Integer.toUnsignedLong(bb.getInt(OFF_SHARED_KEYLEN)),
+                    Integer.toUnsignedLong(bb.getInt(OFF_PRIME_BITS)),
+                    Byte.toUnsignedInt(b[OFF_TYPE]),
+                    nids,
+                    cString(b, OFF_FSNAME, FSNAME_FIELD),
+                    cString(b, OFF_NODEMAP, NODEMAP_FIELD),
+                    key,
+                    Arrays.copyOfRange(b, OFF_PRIME, OFF_PRIME + PRIME_FIELD));
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    /** True when the text field at {@code off} has a NUL within its {@code len} bytes. */
+    public static boolean isNulTerminated(byte[] image, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            if (image[i] == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Encodes to the {@value #SIZE}-byte image. Text longer than its field minus the NUL is refused. */
+    public static byte[] encodeBinary(KeyConfig c) {
+        byte[] b = new byte[SIZE];
+        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.BIG_ENDIAN);
+        bb.putInt(OFF_VERSION, (int) c.version());
+        bb.putShort(OFF_HMAC_ALG, (short) c.hmacAlg());
+        bb.putShort(OFF_CRYPT_ALG, (short) c.cryptAlg());
+        bb.putInt(OFF_EXPIRE, (int) c.expire());
+        bb.putInt(OFF_SHARED_KEYLEN, (int) c.sharedKeyLenBits());
+        bb.putInt(OFF_PRIME_BITS, (int) c.primeBits());
+        b[OFF_TYPE] = (byte) c.type();
+        long[] nids = c.mgsNids();
+        for (int i = 0; i < MGS_NID_SLOTS; i++) {
+            bb.putLong(OFF_MGSNIDS + 8 * i, nids[i]);
+        }
+        putCString(b, OFF_FSNAME, FSNAME_FIELD, c.fsname(), "fsname");
+        putCString(b, OFF_NODEMAP, NODEMAP_FIELD, c.nodemap(), "nodemap");
+        byte[] key = c.sharedKeyField();
+        System.arraycopy(key, 0, b, OFF_SHARED_KEY, SHARED_KEY_FIELD);
+        Arrays.fill(key, (byte) 0);
+        System.arraycopy(c.primeField(), 0, b, OFF_PRIME, PRIME_FIELD);
+        return b;
+    }
+
+    /** The ASCII file: header, unpadded base64url of the image, newline. */
+    public static byte[] encodeAscii(KeyConfig c) {
+        byte[] image = encodeBinary(c);
+        try {
+            byte[] text = Base64Url.encode(image);
+            byte[] out = new byte[ASCII_HEADER.length + text.length + 1];
+            System.arraycopy(ASCII_HEADER, 0, out, 0, ASCII_HEADER.length);
+            System.arraycopy(text, 0, out, ASCII_HEADER.length, text.length);
+            out[out.length - 1] = '\n';
+            Arrays.fill(text, (byte) 0);
+            return out;
+        } finally {
+            Arrays.fill(image, (byte) 0);
+        }
+    }
+
+    /** True when {@code file} starts with the ASCII header (the C reader's test for the format). */
+    public static boolean isAscii(byte[] file) {
+        return file.length >= ASCII_HEADER.length
+                && Arrays.equals(file, 0, ASCII_HEADER.length, ASCII_HEADER, 0, ASCII_HEADER.length);
+    }
+
+    /**
+     * The binary image carried by an ASCII file. After the header, spaces, tabs, CR and LF are
+     * skipped; the payload ends at space, LF, NUL or end of file (CR is not an end, as in C, so
+     * CRLF files fail); only whitespace may follow; it must decode to exactly {@link #SIZE} bytes.
+     */
+    public static byte[] asciiPayload(byte[] file) throws KeyFileFormatException {
+        if (!isAscii(file)) {
+            throw new KeyFileFormatException("missing ASCII key header");
+        }
+        int i = ASCII_HEADER.length;
+        while (i < file.length && isSkippable(file[i])) {
+            i++;
+        }
+        int start = i;
+        while (i < file.length && file[i] != ' ' && file[i] != '\n' && file[i] != 0) {
+            i++;
+        }
+        int end = i;
+        for (; i < file.length; i++) {
+            if (!isSkippable(file[i]) && file[i] != 0) {
+                throw new KeyFileFormatException("unexpected data after the base64url payload at byte " + i);
+            }
+        }
+        byte[] image = Base64Url.decode(file, start, end - start);
+        if (image == null || image.length != SIZE) {
+            int got = image == null ? -1 : image.length;
+            if (image != null) {
+                Arrays.fill(image, (byte) 0);
+            }
+            throw new KeyFileFormatException("Failed to decode base64url data or incorrect size: got "
+                    + got + " bytes, expected " + SIZE + " bytes");
+        }
+        return image;
+    }
+
+    private static boolean isSkippable(byte c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    }
+
+    private static String cString(byte[] b, int off, int len) {
+        int n = 0;
+        while (n < len && b[off + n] != 0) {
+            n++;
+        }
+        return new String(b, off, n, StandardCharsets.ISO_8859_1);
+    }
+
+    private static void putCString(byte[] b, int off, int len, String s, String field) {
+        byte[] v = s.getBytes(StandardCharsets.ISO_8859_1);
+        if (v.length >= len) {
+            throw new IllegalArgumentException(field + " longer than " + (len - 1) + " characters");
+        }
+        System.arraycopy(v, 0, b, off, v.length);
+    }
+}
