@@ -49,9 +49,14 @@ public final class Keyring {
      * @throws KeyringException with one clear message if the shim cannot be used
      */
     public static Keyring open() throws KeyringException {
+        return open(KeyctlNative.LIBRARY);
+    }
+
+    /** {@link #open()} with another library name (tests of the missing-shim error). */
+    static Keyring open(String library) throws KeyringException {
         try {
-            KeyctlNative lib = Native.load(KeyctlNative.LIBRARY, KeyctlNative.class);
-            NativeLibrary nl = NativeLibrary.getInstance(KeyctlNative.LIBRARY);
+            KeyctlNative lib = Native.load(library, KeyctlNative.class);
+            NativeLibrary nl = NativeLibrary.getInstance(library);
             for (Method m : KeyctlNative.class.getDeclaredMethods()) {
                 nl.getFunction(m.getName()); // throws if the shim is older than this binding
             }

@@ -160,6 +160,13 @@ class KeyringTest {
     }
 
     @Test
+    void missingShimGivesOneClearError() {
+        KeyringException e = assertThrows(KeyringException.class, () -> Keyring.open("lskshim-absent"));
+        assertEquals(Errno.EOPNOTSUPP, e.errno());
+        assertTrue(e.getMessage().startsWith("cannot use the kernel keyring: the lsk native shim"), e.getMessage());
+    }
+
+    @Test
     void namesWithNulAreRefused() {
         KeyringException e = assertThrows(KeyringException.class, () -> kr.addKey("user", "a\0b", new byte[1], Keyring.USER));
         assertEquals(Errno.EINVAL, e.errno());
