@@ -112,6 +112,13 @@ public final class KernelContextCodec {
         if (n == ALG_NAME_FIELD) {
             throw new IllegalArgumentException("context " + field + " not NUL-terminated");
         }
+        // Kernel crypto names are printable ASCII. Anything else would be decoded as U+FFFD and
+        // silently become '?' on re-encoding (found by KernelContextFuzzTest): refuse it here.
+        for (int i = 0; i < n; i++) {
+            if (blob[off + i] < 0x20 || blob[off + i] > 0x7e) {
+                throw new IllegalArgumentException("context " + field + " has a non-printable byte at offset " + i);
+            }
+        }
         return new String(blob, off, n, StandardCharsets.US_ASCII);
     }
 }

@@ -1,0 +1,79 @@
+package lsk.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.util.Arrays;
+import lsk.keyfile.KeyConfig;
+import lsk.keyfile.KeyFileCodec;
+import lsk.keyfile.KeyFileFormatException;
+
+/**
+ * The key file codec on hostile files (a key file may come from anywhere: -r reads any path,
+ * stdin). Only {@link KeyFileFormatException} is an allowed rejection. What decodes must
+ * re-encode to an image that decodes to the same config, and its toString must not show the key.
+ */
+class KeyFileFuzzTest {
+    @FuzzTest
+    void binary(byte[] data) {
+        KeyConfig c;
+        try {
+            c = KeyFileCodec.decodeBinary(data);
+        } catch (KeyFileFormatException e) {
+            if (data.length == KeyFileCodec.SIZE) {
+                throw Fuzz.fail("a " + KeyFileCodec.SIZE + "-byte image was refused: " + e.getMessage());
+            }
+            return;
+        }
+        checkDecoded(c, data);
+    }
+
+    @FuzzTest
+    void ascii(byte[] data) {
+        byte[] image;
+        try {
+            image = KeyFileCodec.asciiPayload(data);
+        } catch (KeyFileFormatException e) {
+            Fuzz.assertNoSecret("ASCII rejection message", e.getMessage(), data);
+            return;
+        }
+        if (image.length != KeyFileCodec.SIZE) {
+            throw Fuzz.fail("ASCII payload of " + image.length + " bytes accepted");
+        }
+        KeyConfig c;
+        try {
+            c = KeyFileCodec.decodeBinary(image);
+        } catch (KeyFileFormatException e) {
+            throw Fuzz.fail("accepted ASCII payload does not decode: " + e.getMessage());
+        }
+        checkDecoded(c, image);
+        // The ASCII writer must produce a file the reader maps back to the same image.
+        byte[] again;
+        try {
+            again = KeyFileCodec.asciiPayload(KeyFileCodec.encodeAscii(c));
+        } catch (KeyFileFormatException e) {
+            throw Fuzz.fail("encodeAscii output refused by asciiPayload: " + e.getMessage());
+        }
+        if (!Arrays.equals(again, KeyFileCodec.encodeBinary(c))) {
+            throw Fuzz.fail("ASCII round trip changed the image");
+        }
+    }
+
+    private static void checkDecoded(KeyConfig c, byte[] image) {
+        byte[] reencoded = KeyFileCodec.encodeBinary(c);
+        KeyConfig again;
+        try {
+            again = KeyFileCodec.decodeBinary(reencoded);
+        } catch (KeyFileFormatException e) {
+            throw Fuzz.fail("re-encoded image refused: " + e.getMessage());
+        }
+        if (!again.equals(c)) {
+            throw Fuzz.fail("decode/encode/decode changed the config");
+        }
+        // Numeric fields, NIDs, key and prime are copied verbatim: only text after a NUL may differ.
+        if (!Arrays.equals(reencoded, 0, KeyFileCodec.OFF_FSNAME, image, 0, KeyFileCodec.OFF_FSNAME)
+                || !Arrays.equals(reencoded, KeyFileCodec.OFF_SHARED_KEY, KeyFileCodec.SIZE,
+                        image, KeyFileCodec.OFF_SHARED_KEY, KeyFileCodec.SIZE)) {
+            throw Fuzz.fail("re-encoding changed a fixed field");
+        }
+        Fuzz.assertNoSecret("KeyConfig.toString", c.toString(), c.sharedKey());
+    }
+}
