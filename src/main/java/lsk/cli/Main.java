@@ -15,6 +15,9 @@ public final class Main {
     static Map<String, Command> commands() {
         Map<String, Command> m = new TreeMap<>();
         m.put("lgss_sk", LgssSk.command());
+        m.put("lgss_keyring", new lsk.upcall.LgssKeyring());
+        m.put("lsvcgssd", new lsk.gssd.SvcgssdCommand());
+        m.put("svcgssd", new lsk.gssd.SvcgssdCommand());
         return m;
     }
 
