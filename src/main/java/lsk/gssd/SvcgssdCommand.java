@@ -12,7 +12,6 @@ import lsk.handshake.Responder;
 import lsk.kernel.ChannelNative;
 import lsk.kernel.Log;
 import lsk.kernel.ParamPaths;
-import lsk.upcall.Keyctl;
 
 /** {@code lsvcgssd}: the server daemon (SK only). */
 public final class SvcgssdCommand implements Command {
@@ -79,7 +78,7 @@ public final class SvcgssdCommand implements Command {
                 : Log.syslog("lsvcgssd", level);
         try {
             ChannelNative shim = ChannelNative.load();
-            Responder responder = new Responder(new KeyctlKeySource(Keyctl.open()), NodemapResolver.NONE,
+            Responder responder = new Responder(new lsk.keyring.KeyringKeySource(lsk.keyring.Keyring.open()), NodemapResolver.NONE,
                     Entropy.secure());
             Svcgssd d = new Svcgssd(new Svcgssd.Options(socket, paths, true, Duration.ofSeconds(5),
                     Runtime.getRuntime().availableProcessors()), responder, shim, log);
