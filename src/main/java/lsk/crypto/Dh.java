@@ -69,14 +69,15 @@ public final class Dh {
     /**
      * Checks a peer's public key: 1 < y < p-1 and y in the subgroup of order q. For a safe prime
      * that subgroup is the quadratic residues, so y^q = 1 (mod p) is the Legendre symbol (y/p) = 1,
-     * computed as a Jacobi symbol: a gcd-like loop, far cheaper than the modPow.
+     * computed as a Jacobi symbol: a gcd-like loop, far cheaper than the modPow. (Only where
+     * 2 generates that subgroup: see {@link DhGroup#generatorInPrimeOrderSubgroup()}.)
      */
     public static void checkPublicKey(DhGroup g, BigInteger y) throws DhException {
         BigInteger p = g.p();
         if (y.compareTo(BigInteger.ONE) <= 0 || y.compareTo(p.subtract(BigInteger.ONE)) >= 0) {
             throw new DhException("peer public key out of range (must be 1 < y < p-1)");
         }
-        if (jacobi(y, p) != 1) {
+        if (g.generatorInPrimeOrderSubgroup() && jacobi(y, p) != 1) {
             throw new DhException("peer public key is not in the prime-order subgroup");
         }
     }

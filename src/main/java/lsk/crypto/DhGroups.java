@@ -16,8 +16,9 @@ import java.util.concurrent.FutureTask;
  *
  * <p>RFC 7919 primes are recognised by value and need no primality test. Other primes must be
  * safe primes (p and (p-1)/2 probable primes: Miller-Rabin plus Lucas, i.e. BPSW strength, via
- * {@link BigInteger#isProbablePrime}) with p = 7 mod 8, so that 2 is a quadratic residue and
- * generates the subgroup of prime order q (OpenSSL generates g = 2 primes as p = 23 mod 24).
+ * {@link BigInteger#isProbablePrime}). Both residues a safe prime can have mod 24 are accepted:
+ * 23 (OpenSSL 1.1 and later; 2 generates the subgroup of prime order q) and 11 (OpenSSL 1.0,
+ * the C tool's older keys; 2 generates the whole group of order 2q), see {@link DhGroup}.
  */
 public final class DhGroups {
     /** Smallest prime accepted (the C code takes 512-bit primes in integrity mode; so do we). */
@@ -104,8 +105,9 @@ public final class DhGroups {
         if (p.signum() <= 0 || bits < MIN_BITS || bits > MAX_BITS) {
             return new Verdict(null, "DH prime of " + bits + " bits is outside " + MIN_BITS + ".." + MAX_BITS);
         }
-        if ((p.intValue() & 7) != 7) {
-            return new Verdict(null, "DH prime is not 7 mod 8: not a safe prime with generator 2");
+        if ((p.intValue() & 3) != 3) {
+            // Every safe prime above 7 is 3 mod 4; this rejects most junk before any primality test.
+            return new Verdict(null, "DH prime is not 3 mod 4: not a safe prime");
         }
         BigInteger q = p.shiftRight(1);
         // q first: for a random odd number it fails as fast, and it is the smaller number.

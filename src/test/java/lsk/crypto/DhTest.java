@@ -31,6 +31,37 @@ class DhTest {
         assertEquals(DHStandardGroups.rfc7919_ffdhe2048.getP(), Ffdhe.FFDHE2048.p());
     }
 
+    /**
+     * A 576-bit safe prime with p = 11 mod 24, the form OpenSSL 1.0 (and lgss_sk built on it)
+     * generated for g = 2. Such keys exist at real sites, so the responder must accept them:
+     * 2 is a non-residue there, so honest public keys need not be residues.
+     */
+    static final BigInteger P_11_MOD_24 = new BigInteger("aaa779075fcdb93598d89b4665a3156c67038fe7"
+            + "6515fea5086448c10017a9a9a67283a757e1d2146bf37b9a248e137acd5c7278bf2c54682fcc0dec05"
+            + "2c0dc75b7d97d3e50d4bf3", 16);
+
+    @Test
+    void safePrimeElevenMod24IsAcceptedWithoutResidueCheck() throws Exception {
+        BigInteger p = P_11_MOD_24;
+        assertEquals(11, p.mod(BigInteger.valueOf(24)).intValue());
+        assertTrue(p.isProbablePrime(64) && p.shiftRight(1).isProbablePrime(64));
+        DhGroup g = new DhGroups(2).validate(p);
+        assertEquals(false, g.generatorInPrimeOrderSubgroup());
+        assertEquals(-1, Dh.jacobi(BigInteger.TWO, p), "2 is a non-residue mod p");
+        // An honest public key with an odd exponent is a non-residue and must pass.
+        BigInteger y = Dh.publicKey(g, BigInteger.valueOf(12345));
+        assertEquals(-1, Dh.jacobi(y, p));
+        Dh.checkPublicKey(g, y);
+        // The order-2 element is still refused.
+        assertThrows(DhException.class, () -> Dh.checkPublicKey(g, p.subtract(BigInteger.ONE)));
+        // With p = 23 mod 24, a non-residue is refused (it cannot be an honest key).
+        DhGroup named = new DhGroups(2).validate(Ffdhe.FFDHE2048.p());
+        assertTrue(named.generatorInPrimeOrderSubgroup());
+        BigInteger qnr = Ffdhe.FFDHE2048.p().subtract(BigInteger.TWO);
+        assertEquals(-1, Dh.jacobi(qnr, Ffdhe.FFDHE2048.p()));
+        assertThrows(DhException.class, () -> Dh.checkPublicKey(named, qnr));
+    }
+
     @Test
     void namedGroupsAreSafePrimesIndeed() {
         // Independent check of the one fact the fast path relies on (2048 only: keep CI light).
