@@ -22,6 +22,7 @@ import lsk.kernel.KernelContextCodec;
 import lsk.keyfile.KeyConfig;
 import lsk.keyfile.KeyFileCodec;
 import lsk.keyfile.KeyFileFormatException;
+import lsk.keyring.SkKeyring;
 
 /**
  * Diagnostic commands that replay a SEC_CTX_INIT exchange offline: {@code transcript} (both
@@ -172,10 +173,10 @@ final class HandshakeTools {
     static KeySource serverKeySource(KeyConfig key) {
         List<String> descriptions = new ArrayList<>();
         if (key.isServer()) {
-            descriptions.add("lustre:" + key.fsname() + ":" + key.nodemap());
+            descriptions.add(SkKeyring.serverDescription(key.fsname(), key.nodemap()));
         }
         if (key.isMgs()) {
-            descriptions.add("lustre:MGS:" + key.nodemap());
+            descriptions.add(SkKeyring.mgsDescription(key.nodemap()));
         }
         return d -> descriptions.contains(d) ? List.of(key) : List.of();
     }
