@@ -54,7 +54,12 @@ public final class SkMech implements AutoCloseable {
     public static final int HEADER_LEN = 16;
     public static final int OFF_HDR_VERSION = 0;
     public static final int OFF_HDR_COUNTER = 8;
-    /** AES block: messages are padded to a multiple of it (see {@link #padded}). */
+    /**
+     * AES block: messages are padded to a multiple of it (see {@link #padded}) and unwrap wants
+     * a multiple of it, as SK-PROTOCOL.md section 5 states. The kernel pads to the blocksize its
+     * crypto API reports for {@code ctr(aes)}; Linux declares CTR a stream mode (blocksize 1),
+     * in which case a real kernel neither pads nor checks. To verify on a real node.
+     */
     public static final int PAD_BLOCK = 16;
     /** GSS_S_CONTEXT_EXPIRED (RFC 2744). */
     public static final int GSS_S_CONTEXT_EXPIRED = 12 << 16;
