@@ -127,16 +127,22 @@ final class HandshakeTools {
         Initiator init = Initiator.start(clientKey, target, flags, nid, ce);
         byte[] clientToken = init.token();
         out.hex("client_token", clientToken);
-        Responder.Result r = new Responder(serverKeySource(serverKey), NodemapResolver.NONE, se)
-                .accept(clientToken, nid, nodemap);
-        byte[] serverToken = r.responseToken();
+        Responder.Detailed d = new Responder(serverKeySource(serverKey), NodemapResolver.NONE, se)
+                .acceptDetailed(clientToken, nid, nodemap);
+        d.secrets().wipe(); // the client side's copies are printed below
+        byte[] serverToken = d.result().responseToken();
         out.hex("server_token", serverToken);
-        KernelContext cctx = init.finish(serverToken);
-        // TODO(handshake merge): shared_secret and session_key come from the handshake API.
-        out.hex("hmac_key", cctx.hmacKey());
-        out.hex("encrypt_key", cctx.encryptKey());
-        out.hex("client_context", KernelContextCodec.encode(cctx));
-        out.hex("server_context", KernelContextCodec.encode(r.context()));
+        Initiator.Outcome c = init.finishDetailed(serverToken);
+        try {
+            out.hex("shared_secret", c.secrets().kdfSecret());
+            out.hex("session_key", c.secrets().sessionKey());
+            out.hex("hmac_key", c.secrets().hmacKey());
+            out.hex("encrypt_key", c.secrets().encryptKey());
+        } finally {
+            c.secrets().wipe();
+        }
+        out.hex("client_context", KernelContextCodec.encode(c.context()));
+        out.hex("server_context", KernelContextCodec.encode(d.result().context()));
     }
 
     private static void respond(Options o, Io io, Printer out) throws Options.UsageException, LskException {
@@ -223,17 +229,21 @@ final class HandshakeTools {
         if (priv.isPresent() && new BigInteger(1, priv.get()).signum() == 0) {
             throw new Options.UsageException("option --" + privateOpt + ": a private key cannot be zero");
         }
-        Optional<BigInteger> x = priv.map(b -> new BigInteger(1, b));
+        BigInteger x = priv.map(b -> new BigInteger(1, b)).orElse(null);
         priv.ifPresent(b -> java.util.Arrays.fill(b, (byte) 0));
+        if (random.isPresent() && x != null) {
+            return Entropy.fixed(random.get(), x);
+        }
+        Entropy secure = Entropy.secure();
         return new Entropy() {
             @Override
             public byte[] random4() {
-                return random.map(byte[]::clone).orElseGet(() -> Entropy.secure().random4());
+                return random.isPresent() ? random.get().clone() : secure.random4();
             }
 
             @Override
             public BigInteger privateKey(BigInteger p) {
-                return x.orElseGet(() -> Entropy.secure().privateKey(p));
+                return x != null ? x : secure.privateKey(p);
             }
         };
     }

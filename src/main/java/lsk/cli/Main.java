@@ -18,6 +18,10 @@ public final class Main {
         m.put("transcript", HandshakeTools.transcript());
         m.put("respond", HandshakeTools.respond());
         m.put("initiate", HandshakeTools.initiate());
+        m.put("lgss_keyring", new lsk.upcall.LgssKeyring());
+        m.put("lsvcgssd", new lsk.gssd.SvcgssdCommand());
+        m.put("svcgssd", new lsk.gssd.SvcgssdCommand());
+        m.put("simkernel", new lsk.kernel.SimKernelCommand());
         return m;
     }
 

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import lsk.testutil.Vectors;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -108,7 +107,6 @@ class TranscriptCommandTest {
         return files("hn");
     }
 
-    @Disabled("needs the real Initiator/Responder: enable when the handshake branch is merged into main")
     @ParameterizedTest
     @MethodSource("successes")
     void transcriptReproducesEveryValue(Transcript t) {
@@ -127,7 +125,6 @@ class TranscriptCommandTest {
         assertEquals("", r.err());
     }
 
-    @Disabled("needs the real Initiator/Responder: enable when the handshake branch is merged into main")
     @ParameterizedTest
     @MethodSource("failures")
     void failedExchangesExitOneWithErrorAndMajor(Transcript t) {
@@ -149,7 +146,6 @@ class TranscriptCommandTest {
         assertFalse(v.containsKey("client_context"));
     }
 
-    @Disabled("needs the real Initiator/Responder: enable when the handshake branch is merged into main")
     @ParameterizedTest
     @MethodSource("successes")
     void respondReplaysTheClientToken(Transcript t) {
@@ -161,7 +157,6 @@ class TranscriptCommandTest {
                 "server_context", t.outHex("server_kctx_hex")), r.values());
     }
 
-    @Disabled("needs the real Initiator/Responder: enable when the handshake branch is merged into main")
     @ParameterizedTest
     @MethodSource("successes")
     void initiateReplaysTheServerToken(Transcript t) {
@@ -181,7 +176,6 @@ class TranscriptCommandTest {
                 "client_context", t.outHex("client_kctx_hex")), r.values());
     }
 
-    @Disabled("needs the real Initiator/Responder: enable when the handshake branch is merged into main")
     @ParameterizedTest
     @MethodSource("successes")
     void tamperedTokensAreRejectedWithAMajorStatus(Transcript t) {
