@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -136,6 +137,9 @@ public final class FuzzRunner {
         List<String> cmd = new ArrayList<>(List.of(java,
                 "-Xmx768m", "-Xss4m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=4",
                 "-cp", classpath,
+                "-Dlsk.vectors=" + lsk.testutil.Vectors.dir().toAbsolutePath(),
+                // Rejections are the point here: log only what would be a bug (SEVERE).
+                "-Djava.util.logging.config.file=" + logging(),
                 "com.code_intelligence.jazzer.Jazzer",
                 "--target_class=" + t.className(),
                 "--target_method=" + t.method(),
@@ -153,6 +157,12 @@ public final class FuzzRunner {
         if (Files.isDirectory(seedDir)) {
             cmd.add(seedDir.toString());
         }
+        Path vectorSeeds = dir.resolve("seeds");
+        Files.createDirectories(vectorSeeds);
+        for (var s : Seeds.all().getOrDefault(t.id(), Map.of()).entrySet()) {
+            Files.write(vectorSeeds.resolve(s.getKey()), s.getValue());
+        }
+        cmd.add(vectorSeeds.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         long start = System.nanoTime();
         Process p = pb.start();
@@ -169,6 +179,13 @@ public final class FuzzRunner {
             }
         }
         return new Result(t, p.exitValue(), execs, elapsed(start), log);
+    }
+
+    private Path logging() throws IOException {
+        Path p = work.resolve("logging.properties");
+        Files.createDirectories(work);
+        Files.writeString(p, "handlers=java.util.logging.ConsoleHandler\n.level=SEVERE\n");
+        return p.toAbsolutePath();
     }
 
     private static long elapsed(long start) {
