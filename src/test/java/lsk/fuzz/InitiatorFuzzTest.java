@@ -60,7 +60,7 @@ class InitiatorFuzzTest {
             if (e.getMessage().startsWith("internal error")) {
                 throw Fuzz.fail("unexpected exception inside the initiator: " + e.getMessage());
             }
-            Fuzz.assertNoSecret("rejection message", e.getMessage(), shared);
+            Fuzz.assertNoSecret("rejection message", e.getMessage(), shared, reply);
         }
         Fuzz.assertNoSecret("Initiator.toString", i.toString(), shared);
     }
