@@ -1,0 +1,44 @@
+package lsk.crypto;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigInteger;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class SafePrimeGeneratorTest {
+
+    /** Small sizes keep this fast; the algorithm is the same for 2048 bits. */
+    @ParameterizedTest
+    @ValueSource(ints = {64, 256, 512})
+    void generatesSafePrimesOfTheRequestedSize(int bits) throws Exception {
+        BigInteger p = new SafePrimeGenerator(2).generate(bits);
+        assertEquals(bits, p.bitLength());
+        assertEquals(23, p.mod(BigInteger.valueOf(24)).intValue());
+        BigInteger q = p.shiftRight(1);
+        // Checked independently of the generator's own tests: 64 rounds each.
+        assertTrue(q.isProbablePrime(128), "q prime");
+        assertTrue(p.isProbablePrime(128), "p prime");
+        assertTrue(SafePrimeGenerator.isSafePrime(p));
+        // g = 2 generates the subgroup of order q.
+        assertEquals(BigInteger.ONE, BigInteger.TWO.modPow(q, p));
+    }
+
+    @Test
+    void twoRunsDiffer() throws Exception {
+        SafePrimeGenerator g = new SafePrimeGenerator(1);
+        assertNotEquals(g.generate(128), g.generate(128));
+    }
+
+    @Test
+    void recognisesNonSafePrimes() {
+        assertTrue(SafePrimeGenerator.isSafePrime(Ffdhe.FFDHE2048.p()));
+        assertFalse(SafePrimeGenerator.isSafePrime(BigInteger.valueOf(13)));   // 6 not prime
+        assertTrue(SafePrimeGenerator.isSafePrime(BigInteger.valueOf(23)));
+        assertFalse(SafePrimeGenerator.isSafePrime(Ffdhe.FFDHE2048.p().add(BigInteger.TWO)));
+    }
+}
