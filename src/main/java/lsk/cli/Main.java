@@ -15,6 +15,13 @@ public final class Main {
     static Map<String, Command> commands() {
         Map<String, Command> m = new TreeMap<>();
         m.put("lgss_sk", LgssSk.command());
+        m.put("transcript", HandshakeTools.transcript());
+        m.put("respond", HandshakeTools.respond());
+        m.put("initiate", HandshakeTools.initiate());
+        m.put("lgss_keyring", new lsk.upcall.LgssKeyring());
+        m.put("lsvcgssd", new lsk.gssd.SvcgssdCommand());
+        m.put("svcgssd", new lsk.gssd.SvcgssdCommand());
+        m.put("simkernel", new lsk.kernel.SimKernelCommand());
         return m;
     }
 

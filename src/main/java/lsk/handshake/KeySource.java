@@ -5,9 +5,9 @@ import lsk.LskException;
 import lsk.keyfile.KeyConfig;
 
 /**
- * Where the responder finds keys: every key whose description is exactly the one given
- * (several during a key rotation), in the order they should be tried. The daemon backs this
- * with the kernel keyring; tests with a map.
+ * Where the responder finds keys: every key whose description is the one given or extends it
+ * with {@code :} (the dated keys of a rotation, {@code lgss_sk -s}), in the order they should be
+ * tried. The daemon backs this with the kernel keyring; tests with a map.
  */
 @FunctionalInterface
 public interface KeySource {

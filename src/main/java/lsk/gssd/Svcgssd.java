@@ -1,0 +1,349 @@
+package lsk.gssd;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import lsk.LskException;
+import lsk.handshake.Flags;
+import lsk.handshake.GssException;
+import lsk.handshake.Responder;
+import lsk.kernel.ChannelNative;
+import lsk.kernel.Downcalls;
+import lsk.kernel.Log;
+import lsk.kernel.ParamPaths;
+import lsk.kernel.UpcallLine;
+
+/**
+ * The SK part of lsvcgssd: reads one request line per connection on a Unix stream socket
+ * and answers through the kernel's downcall files: on success the rsc downcall (server
+ * context) first, then the rsi downcall (reply token); on any failure an rsi downcall with
+ * {@code -EACCES} and the GSS major status, as the C daemon does.
+ *
+ * <p>Concurrency: one selector thread reads all connections without blocking, with a byte
+ * bound and a per-connection deadline, so a slow or silent peer costs nothing but a key; full
+ * lines go to a pool of one worker per core for the handshake. Bad input is logged and
+ * answered; the daemon keeps serving.
+ */
+public final class Svcgssd implements AutoCloseable {
+    /** lsvcgssd's default socket (GSS_SOCKET_PATH). */
+    public static final Path DEFAULT_SOCKET = Path.of("/tmp/svcgssd.socket");
+    public static final String MECH_NAME = "sk";
+
+    public record Options(Path socket, ParamPaths paths, boolean skEnabled, Duration readTimeout, int workers) {
+        public static Options defaults(ParamPaths paths) {
+            return new Options(DEFAULT_SOCKET, paths, true, Duration.ofSeconds(5),
+                    Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    private final Options options;
+    private final Responder responder;
+    private final ChannelNative shim;
+    private final Log log;
+    private final ExecutorService workers;
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private ServerSocketChannel server;
+    private Selector selector;
+    private Thread reader;
+
+    public Svcgssd(Options options, Responder responder, ChannelNative shim, Log log) {
+        this.options = options;
+        this.responder = responder;
+        this.shim = shim;
+        this.log = log;
+        this.workers = Executors.newFixedThreadPool(Math.max(1, options.workers()), r -> {
+            Thread t = new Thread(r, "svcgssd-worker");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Binds the socket (replacing a stale one) and starts serving in the background. */
+    public void start() throws LskException {
+        try {
+            Files.deleteIfExists(options.socket());
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(options.socket()), 512);
+            server.configureBlocking(false);
+            selector = Selector.open();
+            server.register(selector, SelectionKey.OP_ACCEPT);
+        } catch (IOException e) {
+            throw new LskException("cannot listen on " + options.socket() + ": " + e.getMessage(),
+                    LskException.Errno.EACCES, e);
+        }
+        reader = new Thread(this::selectLoop, "svcgssd-reader");
+        reader.setDaemon(true);
+        reader.start();
+        log.log(Log.INFO, "listening on " + options.socket());
+    }
+
+    /** Blocks until {@link #close()} (foreground daemon). */
+    public void join() throws InterruptedException {
+        reader.join();
+    }
+
+    public long completed() {
+        return completed.get();
+    }
+
+    public long failed() {
+        return failed.get();
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    private static final class Conn {
+        final long deadline;
+        ByteBuffer buf = ByteBuffer.allocate(4096);
+
+        Conn(long deadline) {
+            this.deadline = deadline;
+        }
+    }
+
+    private void selectLoop() {
+        try {
+            while (selector.isOpen()) {
+                selector.select(200);
+                if (!selector.isOpen()) {
+                    return;
+                }
+                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+                while (it.hasNext()) {
+                    SelectionKey k = it.next();
+                    it.remove();
+                    if (!k.isValid()) {
+                        continue;
+                    }
+                    if (k.isAcceptable()) {
+                        accept();
+                    } else if (k.isReadable()) {
+                        read(k);
+                    }
+                }
+                expire();
+            }
+        } catch (IOException | java.nio.channels.ClosedSelectorException e) {
+            // closed
+        }
+    }
+
+    private void accept() throws IOException {
+        SocketChannel c;
+        while ((c = server.accept()) != null) {
+            c.configureBlocking(false);
+            long deadline = System.nanoTime() + options.readTimeout().toNanos();
+            c.register(selector, SelectionKey.OP_READ, new Conn(deadline));
+        }
+    }
+
+    private void read(SelectionKey k) {
+        SocketChannel c = (SocketChannel) k.channel();
+        Conn conn = (Conn) k.attachment();
+        try {
+            int n;
+            while ((n = c.read(conn.buf)) > 0) {
+                if (!conn.buf.hasRemaining()) {
+                    if (conn.buf.capacity() > UpcallLine.MAX_LINE) {
+                        drop(k, "request longer than " + UpcallLine.MAX_LINE + " bytes");
+                        return;
+                    }
+                    ByteBuffer bigger = ByteBuffer.allocate(Math.min(conn.buf.capacity() * 2, UpcallLine.MAX_LINE + 1));
+                    conn.buf.flip();
+                    conn.buf = bigger.put(conn.buf);
+                }
+            }
+            int nl = indexOf(conn.buf, (byte) '\n');
+            if (nl >= 0) {
+                byte[] line = Arrays.copyOf(conn.buf.array(), nl + 1);
+                boolean trailing = conn.buf.position() > nl + 1;
+                close(k);
+                if (trailing) {
+                    dropped.incrementAndGet();
+                    log.log(Log.ERR, "ERROR: bytes after the request line; request ignored");
+                    return;
+                }
+                workers.execute(() -> handle(line));
+            } else if (n < 0) {
+                drop(k, conn.buf.position() == 0 ? null : "request not terminated by a newline");
+            }
+        } catch (IOException e) {
+            drop(k, "read failed: " + e.getMessage());
+        }
+    }
+
+    private static int indexOf(ByteBuffer b, byte v) {
+        byte[] a = b.array();
+        for (int i = 0; i < b.position(); i++) {
+            if (a[i] == v) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void expire() {
+        long now = System.nanoTime();
+        for (SelectionKey k : selector.keys()) {
+            if (k.attachment() instanceof Conn conn && now - conn.deadline > 0) {
+                drop(k, "no complete request within " + options.readTimeout().toMillis() + " ms");
+            }
+        }
+    }
+
+    private void drop(SelectionKey k, String why) {
+        close(k);
+        if (why != null) {
+            dropped.incrementAndGet();
+            log.log(Log.ERR, "ERROR: failed reading request: " + why);
+        }
+    }
+
+    private static void close(SelectionKey k) {
+        k.cancel();
+        try {
+            k.channel().close();
+        } catch (IOException e) {
+            // nothing to do
+        }
+    }
+
+    /** Handles one complete request line (newline included). Public for in-process tests. */
+    public void handle(byte[] raw) {
+        UpcallLine req;
+        try {
+            req = UpcallLine.parse(raw);
+        } catch (UpcallLine.Malformed e) {
+            failed.incrementAndGet();
+            log.log(Log.ERR, "ERROR: " + e.getMessage());
+            errorForHash(raw);
+            return;
+        }
+        log.log(Log.INFO, "handling req: svc " + req.service() + ", nid 0x" + Long.toHexString(req.nid())
+                + ", idx 0x" + Long.toHexString(req.handleSeq()) + " nodemap " + req.nodemap());
+        if (req.mech() != UpcallLine.MECH_SK || !options.skEnabled()) {
+            String what = switch (req.mech()) {
+                case UpcallLine.MECH_KRB5 -> "kerberos";
+                case UpcallLine.MECH_NULL -> "gssnull";
+                case UpcallLine.MECH_SK -> "SSK (not enabled: start with -s)";
+                default -> "mechanism " + req.mech();
+            };
+            log.log(Log.WARN, "warning: request for " + what + ": not supported");
+            reject(req, GssException.GSS_S_BAD_MECH);
+            return;
+        }
+        try {
+            Responder.Result r = responder.accept(req.inToken(), req.nid(), req.nodemap());
+            byte[] handle = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(req.handleSeq()).array();
+            byte[] ctx = contextBlob(r);
+            try {
+                writeDowncall(ParamPaths.RSC_DOWNCALL, Downcalls.encode(shim, new Downcalls.Rsc(rscFlags(r.flags()),
+                        -1, 0, 0, MECH_NAME, r.nodemap(), handle, ctx)));
+            } finally {
+                Arrays.fill(ctx, (byte) 0);
+            }
+            writeDowncall(ParamPaths.RSI_DOWNCALL, Downcalls.encode(shim, new Downcalls.Rsi(req.hash(), 0,
+                    GssException.GSS_S_COMPLETE, 0, req.inHandle(), req.inToken(), handle, r.responseToken())));
+            completed.incrementAndGet();
+            log.log(Log.INFO, "sk: context established for nid 0x" + Long.toHexString(req.nid()));
+        } catch (GssException e) {
+            log.log(Log.ERR, "ERROR: sk negotiation from nid 0x" + Long.toHexString(req.nid()) + " failed: "
+                    + e.getMessage());
+            reject(req, e.major());
+        } catch (LskException e) {
+            log.log(Log.ERR, "ERROR: downcall failed: " + e.getMessage());
+            failed.incrementAndGet();
+        } catch (RuntimeException e) {
+            log.log(Log.ERR, "ERROR: sk negotiation from nid 0x" + Long.toHexString(req.nid())
+                    + " failed internally: " + e.getClass().getSimpleName());
+            reject(req, GssException.GSS_S_FAILURE);
+        }
+    }
+
+    static int rscFlags(int wireFlags) {
+        return ((wireFlags & Flags.ROOT) != 0 ? Downcalls.RSC_FLAG_ROOT : 0)
+                | ((wireFlags & Flags.MDT) != 0 ? Downcalls.RSC_FLAG_MDS : 0)
+                | ((wireFlags & Flags.OST) != 0 ? Downcalls.RSC_FLAG_OSS : 0);
+    }
+
+    /** The context as the C daemon hands it down. */
+    public static byte[] contextBlob(Responder.Result r) {
+        return lsk.kernel.ContextBlob.forKernel(r.context());
+    }
+
+    private void reject(UpcallLine req, int major) {
+        failed.incrementAndGet();
+        try {
+            writeDowncall(ParamPaths.RSI_DOWNCALL, Downcalls.encode(shim, new Downcalls.Rsi(req.hash(),
+                    -LskException.Errno.EACCES, major, 0, req.inHandle(), req.inToken(), new byte[0], new byte[0])));
+        } catch (LskException e) {
+            log.log(Log.ERR, "ERROR: error downcall failed: " + e.getMessage());
+        }
+    }
+
+    /** A line too broken to parse still gets an error downcall when its hash is readable. */
+    private void errorForHash(byte[] raw) {
+        int sp = 0;
+        while (sp < raw.length && sp < 24 && raw[sp] != ' ') {
+            sp++;
+        }
+        if (sp == raw.length || raw[sp] != ' ') {
+            return;
+        }
+        try {
+            long hash = UpcallLine.strtoull(new String(raw, 0, sp, java.nio.charset.StandardCharsets.US_ASCII), "hash");
+            writeDowncall(ParamPaths.RSI_DOWNCALL, Downcalls.encode(shim, new Downcalls.Rsi(hash,
+                    -LskException.Errno.EACCES, GssException.GSS_S_FAILURE, 0, new byte[0], new byte[0],
+                    new byte[0], new byte[0])));
+        } catch (LskException e) {
+            // unparsable hash: nothing to answer
+        }
+    }
+
+    private void writeDowncall(String param, byte[] blob) throws LskException {
+        Path p = options.paths().require(param);
+        long rc = shim.lsk_downcall_write(p.toString(), blob, blob.length);
+        if (rc < 0) {
+            throw new LskException("write to " + p + " failed: errno " + -rc, (int) -rc);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (selector != null) {
+                selector.close();
+            }
+            if (server != null) {
+                server.close();
+                Files.deleteIfExists(options.socket());
+            }
+        } catch (IOException e) {
+            // best effort
+        }
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package lsk.kernel;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import lsk.LskException;
+
+/**
+ * JNA binding of the channel part of the native shim (jni/channel.c): the only place the
+ * kernel's structs (lgssd_ioctl_param, rsi/rsc downcall data) are laid out. Functions return
+ * a size or 0 on success, -errno on failure.
+ */
+public interface ChannelNative extends Library {
+    long lsk_rsi_downcall_build(byte[] out, long outlen, long hash, int err, int maj, int min,
+                                byte[] inHandle, int inHandleLen, byte[] inToken, int inTokenLen,
+                                byte[] outHandle, int outHandleLen, byte[] outToken, int outTokenLen);
+
+    long lsk_rsc_downcall_build(byte[] out, long outlen, int flags, int mappedUid, int uid, int gid,
+                                String mech, String nmname, byte[] handle, int handleLen,
+                                byte[] ctx, int ctxLen);
+
+    long lsk_downcall_write(String path, byte[] blob, long len);
+
+    long lsk_init_param_fill(byte[] out, long outlen, int secid, String uuid, int lustreSvc, int uid,
+                             int gid, Pointer token, long tokenLen, Pointer reply, long replySize,
+                             Pointer status);
+
+    long lsk_init_channel(String path, int secid, String uuid, int lustreSvc, int uid, int gid,
+                          Pointer token, long tokenLen, Pointer reply, long replySize, Pointer status);
+
+    long lsk_mkfifo(String path, int mode);
+
+    /**
+     * Loads the shim, or fails with one clear message (commands that do not need it never call
+     * this). Not cached in a static: JNA caches the library itself.
+     */
+    static ChannelNative load() throws LskException {
+        try {
+            return Native.load("lskshim", ChannelNative.class);
+        } catch (UnsatisfiedLinkError e) {
+            throw new LskException("native shim liblskshim.so cannot be loaded (build with `mvn package`"
+                    + " on Linux x86_64 with gcc): " + e.getMessage(), LskException.Errno.EOPNOTSUPP, e);
+        }
+    }
+}

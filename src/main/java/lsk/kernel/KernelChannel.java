@@ -1,0 +1,50 @@
+package lsk.kernel;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import lsk.LskException;
+
+/**
+ * The client's negotiation channel ({@code sptlrpc/gss/init_channel}): hand the kernel an init
+ * token, get back the server's reply. The real kernel takes a {@code struct lgssd_ioctl_param}
+ * written to the parameter file; a simulated kernel serves a Unix socket at the same path under
+ * its own root. {@link #open} picks by what the path is, so callers never know which.
+ */
+public interface KernelChannel {
+
+    /**
+     * @param secid     the kernel's security id (callout field 0)
+     * @param uuid      target UUID, e.g. {@code tank-MDT0000_UUID}
+     * @param lustreSvc {@code (mech << 16) | service}
+     */
+    record InitRequest(int secid, String uuid, int lustreSvc, int uid, int gid, byte[] token) {
+        public InitRequest {
+            token = token.clone();
+        }
+
+        @Override public byte[] token() { return token.clone(); }
+    }
+
+    /** Sends the token; the reply buffer as the kernel filled it. Fails on a non-zero status. */
+    ReplyBuffer negotiate(InitRequest request) throws LskException;
+
+    static KernelChannel open(ParamPaths paths) throws LskException {
+        Path p = paths.require(ParamPaths.INIT_CHANNEL);
+        ChannelNative shim = ChannelNative.load();
+        if (isSocket(p)) {
+            return new SimKernelChannel(p, shim);
+        }
+        return new RealKernelChannel(p, shim);
+    }
+
+    static boolean isSocket(Path p) {
+        try {
+            int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            return (mode & 0170000) == 0140000;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package lsk.kernel;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import lsk.LskException;
+import lsk.cli.Command;
+import lsk.cli.Io;
+
+/** {@code lsk simkernel}: runs a {@link SimKernel} until killed (demo, cross-process tests). */
+public final class SimKernelCommand implements Command {
+    public static final String USAGE = """
+            usage: lsk simkernel --root DIR [--socket PATH] [--client-nid U64] [--nodemap NAME]
+              Serves a simulated Lustre kernel parameter tree under DIR (use LSK_PARAM_ROOT=DIR for the
+              client and daemon): init_channel carries negotiations to lsvcgssd at PATH
+              (default /tmp/svcgssd.socket); the server contexts it receives are logged by handle.
+            """;
+
+    @Override
+    public int run(List<String> args, Io io) {
+        Path root = null, sock = Path.of("/tmp/svcgssd.socket");
+        long nid = 0x0009000000000000L; // 0@lo
+        String nm = "default";
+        try {
+            for (int i = 0; i < args.size(); i += 2) {
+                String a = args.get(i);
+                if (a.equals("-h") || a.equals("--help")) {
+                    io.out().print(USAGE);
+                    return 0;
+                }
+                if (i + 1 >= args.size()) {
+                    throw new LskException(a + " needs a value", LskException.Errno.EINVAL);
+                }
+                String v = args.get(i + 1);
+                switch (a) {
+                    case "--root" -> root = io.resolve(v);
+                    case "--socket" -> sock = io.resolve(v);
+                    case "--client-nid" -> nid = UpcallLine.strtoull(v, "client nid");
+                    case "--nodemap" -> nm = v;
+                    default -> throw new LskException("unknown option " + a, LskException.Errno.EINVAL);
+                }
+            }
+            if (root == null) {
+                throw new LskException("--root is required", LskException.Errno.EINVAL);
+            }
+            try (SimKernel k = SimKernel.start(new SimKernel.Config(root, sock, nid, nm, Duration.ofSeconds(30)),
+                    m -> io.err().println(m))) {
+                io.err().println("simkernel: serving " + k.paths().simulatedBase());
+                Thread.currentThread().join();
+            }
+            return 0;
+        } catch (LskException e) {
+            io.err().println("simkernel: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package lsk.keyring;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import lsk.LskException;
+import lsk.handshake.KeySource;
+import lsk.keyfile.KeyConfig;
+import lsk.keyfile.KeyFileCodec;
+import lsk.keyfile.KeyFileFormatException;
+
+/**
+ * SSK keys as the responder and initiator find them in the kernel: every {@code user} key in
+ * the user keyring whose description is the one asked for, or extends it with {@code :}
+ * (the dated keys {@code lgss_sk -s} adds during a rotation), in keyring order — the set and
+ * order in which the C code tries keys. Keys whose payload is not a 2407-byte image are
+ * skipped, as are keys that vanish while being read.
+ */
+public final class KeyringKeySource implements KeySource {
+    private final Keyring keyring;
+    private final int keyringId;
+
+    /** Looks in the user keyring (@u). */
+    public KeyringKeySource(Keyring keyring) {
+        this(keyring, Keyring.USER);
+    }
+
+    public KeyringKeySource(Keyring keyring, int keyringId) {
+        this.keyring = Objects.requireNonNull(keyring);
+        this.keyringId = keyringId;
+    }
+
+    @Override
+    public List<KeyConfig> keys(String description) throws LskException {
+        List<KeyConfig> out = new ArrayList<>();
+        for (int serial : serials(description)) {
+            byte[] p;
+            try {
+                p = keyring.read(serial);
+            } catch (KeyringException e) {
+                continue;
+            }
+            try {
+                if (p.length == KeyFileCodec.SIZE) {
+                    out.add(KeyFileCodec.decodeBinary(p));
+                }
+            } catch (KeyFileFormatException e) {
+                // not an SSK image: skip, like a key of the wrong size
+            } finally {
+                Arrays.fill(p, (byte) 0);
+            }
+        }
+        return out;
+    }
+
+    /** The serials {@link #keys} reads, in the same order. */
+    public List<Integer> serials(String description) throws KeyringException {
+        return keyring.find(keyringId,
+                d -> SkKeyring.KEY_TYPE.equals(d.type()) && d.matchesBase(description));
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * The Linux kernel keyring, through the native shim ({@code jni/keyctl.c}).
+ *
+ * <ul>
+ *   <li>{@link lsk.keyring.Keyring}: typed add_key/request_key/keyctl operations (errors are
+ *       {@link lsk.keyring.KeyringException} with the errno); for the request-key upcall
+ *       (instantiate, update, reject, setperm, link, unlink by serial) and everything below.</li>
+ *   <li>{@link lsk.keyring.SkKeyring}: {@code lgss_sk -l} / {@code -R} (SK-PROTOCOL.md section 2).</li>
+ *   <li>{@link lsk.keyring.KeyringKeySource}: the keys a handshake may use, read back from @u
+ *       (every generation during a key rotation).</li>
+ * </ul>
+ */
+package lsk.keyring;

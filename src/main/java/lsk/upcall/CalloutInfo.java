@@ -1,0 +1,108 @@
+package lsk.upcall;
+
+import lsk.LskException;
+import lsk.handshake.Flags;
+import lsk.kernel.UpcallLine;
+
+/**
+ * The callout info the kernel passes to the upcall (request-key's {@code %c}),
+ * {@code :}-separated: secid, mech, uid, gid, flags (letters r root, m mdt, o ost), service
+ * type (n/a/i/p), lustre svc, target NID, target uuid, self NID, caller pid, and optionally
+ * the client uuid. Parsed strictly (the C tool uses strtol and ignores junk).
+ */
+public record CalloutInfo(int secid, String mech, int uid, int gid, boolean root, boolean mdt, boolean ost,
+                          char svcType, int lustreSvc, long targetNid, String targetUuid, long selfNid, int pid,
+                          String clientUuid) {
+    public static final int MAX_LENGTH = 1023;
+    public static final int MAX_UUID = 63;
+
+    public static final class Malformed extends LskException {
+        public Malformed(String message) {
+            super("invalid callout info: " + message, Errno.EINVAL);
+        }
+    }
+
+    public static CalloutInfo parse(String s) throws Malformed {
+        if (s.length() > MAX_LENGTH) {
+            throw new Malformed("longer than " + MAX_LENGTH + " characters");
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw new Malformed("control, space or non-ASCII character at position " + i);
+            }
+        }
+        String[] f = s.split(":", -1);
+        if (f.length != 11 && f.length != 12) {
+            throw new Malformed("expected 11 or 12 ':'-separated fields, got " + f.length);
+        }
+        int secid = u32dec(f[0], "secid", Integer.MAX_VALUE);
+        String mech = f[1];
+        if (!mech.matches("[a-z0-9]{1,15}")) {
+            throw new Malformed("mech '" + mech + "' is not a mechanism name");
+        }
+        int uid = u32dec(f[2], "uid", 0xFFFFFFFFL);
+        int gid = u32dec(f[3], "gid", 0xFFFFFFFFL);
+        String flags = f[4];
+        if (!flags.matches("r?m?o?") && !(flags.chars().allMatch(c -> "rmo".indexOf(c) >= 0)
+                && flags.chars().distinct().count() == flags.length())) {
+            throw new Malformed("flags '" + flags + "' (letters r, m, o, each at most once)");
+        }
+        if (f[5].length() != 1 || "naip".indexOf(f[5].charAt(0)) < 0) {
+            throw new Malformed("service type '" + f[5] + "' (one of n, a, i, p)");
+        }
+        int svc = u32dec(f[6], "lustre svc", 0xFFFF);
+        long tnid = number(f[7], "target nid");
+        String tgt = f[8];
+        if (tgt.isEmpty() || tgt.length() > MAX_UUID) {
+            throw new Malformed("target uuid length " + tgt.length() + " (1.." + MAX_UUID + ")");
+        }
+        long snid = number(f[9], "self nid");
+        int pid = u32dec(f[10], "pid", Integer.MAX_VALUE);
+        String cl = null;
+        if (f.length == 12) {
+            cl = f[11];
+            if (cl.isEmpty() || cl.length() > 39) {
+                throw new Malformed("client uuid length " + cl.length() + " (1..39)");
+            }
+        }
+        return new CalloutInfo(secid, mech, uid, gid, flags.indexOf('r') >= 0, flags.indexOf('m') >= 0,
+                flags.indexOf('o') >= 0, f[5].charAt(0), svc, tnid, tgt, snid, pid, cl);
+    }
+
+    private static long number(String s, String field) throws Malformed {
+        try {
+            return UpcallLine.strtoull(s, field);
+        } catch (UpcallLine.Malformed e) {
+            throw new Malformed(field + " '" + s + "' is not a number");
+        }
+    }
+
+    private static int u32dec(String s, String field, long max) throws Malformed {
+        if (s.isEmpty() || s.length() > 10 || !s.chars().allMatch(c -> c >= '0' && c <= '9')
+                || (s.length() > 1 && s.charAt(0) == '0')) {
+            throw new Malformed(field + " '" + s + "' is not a decimal number");
+        }
+        long v = Long.parseLong(s);
+        if (v > max) {
+            throw new Malformed(field + " " + s + " out of range");
+        }
+        return (int) v;
+    }
+
+    /** Any of the r/m/o flags: the key belongs to root and is shared by all root sessions. */
+    public boolean rootCred() {
+        return root || mdt || ost;
+    }
+
+    /** The init token's flags: root bits and the service bit. */
+    public int wireFlags() {
+        int f = (root ? Flags.ROOT : 0) | (mdt ? Flags.MDT : 0) | (ost ? Flags.OST : 0);
+        return f | switch (svcType) {
+            case 'n' -> Flags.SVC_NULL;
+            case 'a' -> Flags.SVC_AUTH;
+            case 'i' -> Flags.SVC_INTEGRITY;
+            default -> Flags.SVC_PRIVACY;
+        };
+    }
+}

@@ -1,0 +1,284 @@
+package lsk.upcall;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import lsk.LskException;
+import lsk.cli.Command;
+import lsk.cli.Io;
+import lsk.handshake.Entropy;
+import lsk.handshake.GssException;
+import lsk.handshake.Initiator;
+import lsk.handshake.RetryException;
+import lsk.kernel.ContextBlob;
+import lsk.kernel.KernelChannel;
+import lsk.kernel.KernelContext;
+import lsk.kernel.Log;
+import lsk.kernel.ParamPaths;
+import lsk.kernel.ReplyBuffer;
+import lsk.kernel.UpcallLine;
+import lsk.keyfile.KeyConfig;
+import lsk.keyfile.KeyFileCodec;
+
+/**
+ * {@code lgss_keyring}: the request-key handler for Lustre GSS keys, SK mechanism.
+ *
+ * <p>Like the C tool it instantiates the key (empty payload; root credentials in no keyring,
+ * user credentials in the user keyring) and returns at once, leaving the negotiation to a
+ * background process: request-key, and with it the kernel's request_key(), wait for this
+ * process to exit. Java cannot fork, so the background part is this same command re-executed
+ * detached ({@code setsid}, stdio to /dev/null) with {@code --negotiate}; with env
+ * {@code LSK_UPCALL_FOREGROUND=1} it runs in-process instead (tests, timing).
+ */
+public final class LgssKeyring implements Command {
+    public static final String NEGOTIATE = "--negotiate";
+    public static final String ENV_FOREGROUND = "LSK_UPCALL_FOREGROUND";
+    /** Key types whose payload may be empty at instantiation; others (tests use "user") get one byte. */
+    public static final String KEY_TYPE = "lgssc";
+    static final int KEY_POS_VIEW = 0x01000000, KEY_POS_WRITE = 0x04000000, KEY_POS_SEARCH = 0x08000000,
+            KEY_POS_LINK = 0x10000000, KEY_POS_SETATTR = 0x20000000, KEY_USR_VIEW = 0x00010000,
+            KEY_USR_WRITE = 0x00040000;
+
+    @Override
+    public int run(List<String> argv, Io io) {
+        boolean child = !argv.isEmpty() && argv.get(0).equals(NEGOTIATE);
+        List<String> args = child ? argv.subList(1, argv.size()) : argv;
+        if (args.size() == 1 && (args.get(0).equals("-h") || args.get(0).equals("--help"))) {
+            io.out().print(UpcallArgs.USAGE);
+            return 0;
+        }
+        ParamPaths paths = ParamPaths.fromEnv(io.env());
+        Log log = openLog(io, paths);
+        UpcallArgs a;
+        try {
+            a = UpcallArgs.parse(args);
+        } catch (LskException e) {
+            log.log(Log.ERR, e.getMessage());
+            return 1;
+        }
+        CalloutInfo co = a.callout();
+        String kid = String.format("%08x", a.keyId());
+        if (!co.mech().equals("sk")) {
+            log.log(Log.ERR, "key " + kid + ": unsupported mech: " + co.mech() + " (lsk handles sk only)");
+            return 1;
+        }
+        Keyctl kc = Keyctl.open();
+        if (child) {
+            return negotiate(a, paths, kc, log);
+        }
+        log.log(Log.INFO, "key " + kid + ", desc " + a.description() + ", ugid " + a.uid() + ":" + a.gid()
+                + ", sring " + a.sessionKeyring() + ", coinfo " + args.get(args.size() - 6));
+        boolean prepared = findClientKey(co, kc, log).isPresent();
+        if (!prepared && co.rootCred()) {
+            log.log(Log.ERR, "key " + kid + ": no SK key for " + co.targetUuid());
+            return 1;
+        }
+        try {
+            int inst = 0;
+            if (!co.rootCred()) {
+                if (co.uid() != currentUid()) {
+                    throw new LskException("user credentials for uid " + co.uid()
+                            + " need an identity switch, not supported", LskException.Errno.EOPNOTSUPP);
+                }
+                kc.setPerm(a.keyId(), KEY_POS_VIEW | KEY_POS_WRITE | KEY_POS_SEARCH | KEY_POS_LINK
+                        | KEY_POS_SETATTR | KEY_USR_VIEW | KEY_USR_WRITE);
+                inst = Keyctl.USER;
+            }
+            kc.instantiate(a.keyId(), a.type().equals(KEY_TYPE) ? new byte[0] : new byte[1], inst);
+            log.log(Log.TRACE, "instantiated kernel key " + kid + " in keyring " + inst);
+        } catch (LskException e) {
+            log.log(Log.ERR, "instantiate key " + kid + ": " + e.getMessage());
+            return 1;
+        }
+        if ("1".equals(io.env().get(ENV_FOREGROUND))) {
+            return negotiate(a, paths, kc, log);
+        }
+        try {
+            detach(args, io);
+        } catch (java.io.IOException e) {
+            log.log(Log.ERR, "key " + kid + ": can't start negotiation: " + e.getMessage());
+            errorKey(a, kc, log, -LskException.Errno.EIO, 0);
+            return 1;
+        }
+        return 0;
+    }
+
+    private static Log openLog(Io io, ParamPaths paths) {
+        int level = Log.WARN;
+        Optional<Path> p = paths.find(ParamPaths.KEYRING_DEBUG_LEVEL);
+        if (p.isPresent()) {
+            try {
+                String s = Files.readString(p.get()).trim();
+                if (s.matches("[0-9]{1,2}") && Integer.parseInt(s) < Log.MAX) {
+                    level = Integer.parseInt(s);
+                }
+            } catch (java.io.IOException e) {
+                // keep the default
+            }
+        }
+        if (io.env().containsKey("LSK_LOG_STDERR")) {
+            return Log.stderr(io.err(), "lgss_keyring", level);
+        }
+        try {
+            return Log.syslog("lgss_keyring", level);
+        } catch (UnsatisfiedLinkError e) {
+            return Log.stderr(io.err(), "lgss_keyring", level);
+        }
+    }
+
+    private static int currentUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static void detach(List<String> args, Io io) throws java.io.IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of("setsid", java, "-cp", System.getProperty("java.class.path"),
+                "lsk.cli.Main", "lgss_keyring", NEGOTIATE));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().clear();
+        pb.environment().putAll(io.env());
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.start();
+    }
+
+    /** Client key descriptions tried for a target, most specific first. */
+    static List<String> descriptions(CalloutInfo co) {
+        String t = co.targetUuid();
+        if (t.startsWith("MGC")) {
+            return List.of("lustre:" + t);
+        }
+        int dash = t.indexOf('-');
+        String fs = dash > 0 ? t.substring(0, dash) : t;
+        return co.clientUuid() == null ? List.of("lustre:" + fs)
+                : List.of("lustre:" + fs + ":" + co.clientUuid(), "lustre:" + fs);
+    }
+
+    static Optional<KeyConfig> findClientKey(CalloutInfo co, Keyctl kc, Log log) {
+        for (String d : descriptions(co)) {
+            for (int ring : new int[] {Keyctl.SESSION, Keyctl.USER}) {
+                byte[] payload = null;
+                try {
+                    int key = kc.search(ring, "user", d);
+                    payload = kc.read(key);
+                    KeyConfig cfg = KeyFileCodec.decodeBinary(payload);
+                    if (cfg.hasPrime()) {
+                        return Optional.of(cfg);
+                    }
+                    log.log(Log.ERR, "key '" + d + "' has no prime: not a client key");
+                } catch (LskException e) {
+                    log.log(Log.DEBUG, "no usable key '" + d + "': " + e.getMessage());
+                } finally {
+                    if (payload != null) {
+                        Arrays.fill(payload, (byte) 0);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Negotiates and updates the key; the error payload and unlink on failure. Exit status. */
+    static int negotiate(UpcallArgs a, ParamPaths paths, Keyctl kc, Log log) {
+        CalloutInfo co = a.callout();
+        String kid = String.format("%08x", a.keyId());
+        Optional<KeyConfig> key = findClientKey(co, kc, log);
+        if (key.isEmpty()) {
+            log.log(Log.ERR, "key " + kid + ": no SK key for " + co.targetUuid());
+            errorKey(a, kc, log, -LskException.Errno.ENOKEY, 0);
+            return 1;
+        }
+        int rpcErr = -LskException.Errno.EACCES, gssErr = 0;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                KernelChannel ch = KernelChannel.open(paths);
+                Initiator ini = Initiator.start(key.get(), co.targetUuid(), co.wireFlags(), co.selfNid(),
+                        Entropy.secure());
+                ReplyBuffer r = ch.negotiate(new KernelChannel.InitRequest(co.secid(), co.targetUuid(),
+                        co.lustreSvc() | UpcallLine.MECH_SK << UpcallLine.MECH_SHIFT, co.uid(), co.gid(),
+                        ini.token()));
+                if (r.major() != GssException.GSS_S_COMPLETE) {
+                    rpcErr = 0;
+                    gssErr = r.major();
+                    log.log(Log.ERR, "negotiation gss error " + Integer.toHexString(r.major()));
+                    break;
+                }
+                if (r.handle().length == 0 || r.token().length == 0) {
+                    log.log(Log.ERR, "zero length context or token received");
+                    rpcErr = -LskException.Errno.EINVAL;
+                    break;
+                }
+                KernelContext ctx = ini.finish(r.token());
+                updateKey(a, kc, r, ctx);
+                log.log(Log.INFO, "key " + kid + " for user " + co.uid() + " is updated OK!");
+                return 0;
+            } catch (RetryException e) {
+                log.log(Log.ERR, "Failed negotiation must retry: " + e.getMessage());
+            } catch (GssException e) {
+                log.log(Log.ERR, "peer token failed validation: " + e.getMessage());
+                rpcErr = -e.errno();
+                gssErr = e.major();
+                break;
+            } catch (LskException e) {
+                log.log(Log.ERR, "negotiation rpc error: " + e.getMessage());
+                rpcErr = -e.errno();
+                if (e.errno() != LskException.Errno.ETIMEDOUT && e.errno() != LskException.Errno.EAGAIN) {
+                    break;
+                }
+            } catch (RuntimeException e) {
+                log.log(Log.ERR, "key " + kid + ": negotiation failed: " + e.getClass().getSimpleName());
+                break;
+            }
+        }
+        log.log(Log.ERR, "key " + kid + ": failed to negotiate");
+        errorKey(a, kc, log, rpcErr, gssErr);
+        return 1;
+    }
+
+    /** u32 seq window · u32 len + server handle · u32 len + context (host order). */
+    static byte[] successPayload(ReplyBuffer r, byte[] ctx) {
+        byte[] h = r.handle();
+        return ByteBuffer.allocate(12 + h.length + ctx.length).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(r.seqWindow()).putInt(h.length).put(h).putInt(ctx.length).put(ctx).array();
+    }
+
+    /** u32 0 · s32 rpc error · s32 gss error (host order). */
+    static byte[] errorPayload(int rpcErr, int gssErr) {
+        return ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(0).putInt(rpcErr).putInt(gssErr).array();
+    }
+
+    private static void updateKey(UpcallArgs a, Keyctl kc, ReplyBuffer r, KernelContext ctx) throws LskException {
+        byte[] blob = ContextBlob.forKernel(ctx);
+        byte[] payload = successPayload(r, blob);
+        try {
+            kc.update(a.keyId(), payload);
+        } finally {
+            Arrays.fill(blob, (byte) 0);
+            Arrays.fill(payload, (byte) 0);
+        }
+    }
+
+    static void errorKey(UpcallArgs a, Keyctl kc, Log log, int rpcErr, int gssErr) {
+        String kid = String.format("%08x", a.keyId());
+        int ring = a.callout().rootCred() || a.callout().uid() == 0 ? Keyctl.SESSION : Keyctl.USER;
+        try {
+            kc.update(a.keyId(), errorPayload(rpcErr, gssErr));
+            log.log(Log.INFO, "key " + kid + ": revoked");
+            kc.unlink(a.keyId(), ring);
+            log.log(Log.INFO, "key " + kid + ": unlinked from " + ring);
+        } catch (LskException e) {
+            log.log(Log.ERR, "key " + kid + ": " + e.getMessage());
+        }
+    }
+}

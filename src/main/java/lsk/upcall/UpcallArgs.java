@@ -1,0 +1,73 @@
+package lsk.upcall;
+
+import java.util.List;
+import lsk.LskException;
+
+/**
+ * lgss_keyring's argv, as /sbin/request-key passes it:
+ * {@code [-R realm] create <key id> <type> <description> <callout info> <uid> <gid>
+ * <thread keyring> <process keyring> <session keyring>}.
+ */
+public record UpcallArgs(String realm, int keyId, String type, String description, CalloutInfo callout, int uid,
+                         int gid, int sessionKeyring) {
+    public static final String USAGE = """
+            usage: lgss_keyring [-R realm] create <key id> <type> <description> <callout info> <uid> <gid>
+                                <thread keyring> <process keyring> <session keyring>
+              The request-key(8) handler for Lustre GSS keys (key type lgssc): instantiates the key,
+              then negotiates an SK context with the server through the kernel (in the background)
+              and stores it in the key. Callout info: secid:mech:uid:gid:flags:svc type:lustre svc:
+              target nid:target uuid:self nid:pid[:client uuid]. Logs go to syslog; the level is read
+              from sptlrpc/gss/lgss_keyring/debug_level (0 error .. 4 trace).
+            """;
+
+    public static UpcallArgs parse(List<String> argv) throws LskException {
+        String realm = null;
+        int i = 0;
+        if (!argv.isEmpty()) {
+            String a = argv.get(0);
+            if (a.equals("-R") || a.equals("--realm")) {
+                if (argv.size() < 2) {
+                    throw bad("option " + a + " needs a realm");
+                }
+                realm = argv.get(1);
+                i = 2;
+            } else if (a.startsWith("-R") && a.length() > 2) {
+                realm = a.substring(2);
+                i = 1;
+            } else if (a.startsWith("--realm=")) {
+                realm = a.substring(8);
+                i = 1;
+            }
+        }
+        List<String> p = argv.subList(i, argv.size());
+        if (p.size() != 10) {
+            throw bad("invalid parameter number " + p.size() + " (10 expected)");
+        }
+        if (!p.get(0).equals("create")) {
+            throw bad("invalid operation '" + p.get(0) + "' (only create)");
+        }
+        int key = dec(p.get(1), "key id");
+        int uid = dec(p.get(5), "uid");
+        int gid = dec(p.get(6), "gid");
+        dec(p.get(7), "thread keyring");
+        dec(p.get(8), "process keyring");
+        int sring = dec(p.get(9), "session keyring");
+        CalloutInfo co = CalloutInfo.parse(p.get(4));
+        return new UpcallArgs(realm, key, p.get(2), p.get(3), co, uid, gid, sring);
+    }
+
+    private static int dec(String s, String what) throws LskException {
+        if (s.isEmpty() || s.length() > 10 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw bad("can't extract " + what + ": '" + s + "'");
+        }
+        long v = Long.parseLong(s);
+        if (v > Integer.MAX_VALUE) {
+            throw bad(what + " " + s + " out of range");
+        }
+        return (int) v;
+    }
+
+    private static LskException bad(String m) {
+        return new LskException(m, LskException.Errno.EINVAL);
+    }
+}

@@ -1,0 +1,10 @@
+package lsk.wire;
+
+import lsk.LskException;
+
+/** A token that does not follow the wire format (netstring framing or field layout). */
+public final class WireFormatException extends LskException {
+    public WireFormatException(String message) {
+        super(message, Errno.EBADMSG);
+    }
+}

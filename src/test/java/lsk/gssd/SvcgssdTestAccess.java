@@ -1,0 +1,10 @@
+package lsk.gssd;
+
+public final class SvcgssdTestAccess {
+    private SvcgssdTestAccess() {
+    }
+
+    public static int rscFlags(int wire) {
+        return Svcgssd.rscFlags(wire);
+    }
+}
