@@ -614,28 +614,29 @@ final class LgssSk implements Command {
                         + LskException.Errno.EOPNOTSUPP + " (no Lustre client support in lsk)\n");
                 return -LskException.Errno.EOPNOTSUPP;
             }
-            if (c.isServer() && c.fsname().isEmpty()) {
-                err.print("Key configuration has no file system attribute.  Can't load as server type\n");
-                return -ENOKEY;
-            }
             return loadIntoKeyring(c, o, io);
         }
     }
 
     private static int loadIntoKeyring(KeyConfig c, Options o, Io io) {
+        SkKeyring kr;
         try {
-            SkKeyring kr = SkKeyring.open(io.err(), o.verbose);
+            kr = SkKeyring.open(io.err(), o.verbose);
+        } catch (LskException e) {
+            io.err().print("error: cannot open the kernel keyring: " + e.getMessage() + "\n");
+            return -e.errno();
+        }
+        try {
+            // SkKeyring prints the C tool's messages itself; only the rc is left to report.
             kr.load(c, new SkKeyring.LoadOptions(o.suffix,
                     o.timeout == -1 ? SkKeyring.LoadOptions.DEFAULT_FORMER_KEY_TIMEOUT : o.timeout, null));
             return 0;
         } catch (LskException e) {
-            if (e.getMessage() != null && !e.getMessage().isEmpty()) {
-                io.err().print(e.getMessage() + "\n");
-            }
             return -e.errno();
         }
     }
 
+    /** sk_remove_keyfile. */
     private int remove(Options o, Io io) {
         PrintStream err = io.err();
         String name = o.remove;
@@ -648,11 +649,17 @@ final class LgssSk implements Command {
                 err.print(bad.get() + "\n");
                 rc = -LskException.Errno.EINVAL;
             } else {
-                SkKeyring kr = SkKeyring.open(err, o.verbose);
+                SkKeyring kr;
+                try {
+                    kr = SkKeyring.open(err, o.verbose);
+                } catch (LskException e) {
+                    err.print("error: cannot open the kernel keyring: " + e.getMessage() + "\n");
+                    throw e;
+                }
+                // SkKeyring prints "No matching key found to remove" itself when it removes none.
                 if (kr.remove(c, SkKeyring.LoadOptions.defaults()) > 0) {
                     return 0;
                 }
-                err.print("No matching key found to remove\n");
                 rc = -ENOKEY;
             }
         } catch (KeyFileFormatException e) {
@@ -662,9 +669,6 @@ final class LgssSk implements Command {
             err.print("stat() failed for file " + name + ": " + KeyFiles.strerror(e) + "\n");
             rc = -errnoOf(e);
         } catch (LskException e) {
-            if (e.getMessage() != null && !e.getMessage().isEmpty()) {
-                err.print(e.getMessage() + "\n");
-            }
             rc = -e.errno();
         }
         err.print("error: removing key failed: rc=" + rc + "\n");
