@@ -339,7 +339,8 @@ final class LgssSk implements Command {
                 err.print(e.getMessage() + "\n");
                 return 1;
             }
-            ascii |= kf.ascii();
+            // As C, which checks the format by opening the name: stdin never counts as ASCII.
+            ascii |= kf.ascii() && !o.modify.equals("-");
             KeyConfig old = kf.config();
             b = old.toBuilder();
             int type = old.type();
