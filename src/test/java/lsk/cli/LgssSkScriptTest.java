@@ -29,11 +29,16 @@ class LgssSkScriptTest {
         cmd[0] = script.toString();
         System.arraycopy(args, 0, cmd, 1, args.length);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
-        pb.environment().put("LSK_CLASSPATH", System.getProperty("java.class.path"));
+        environment(pb.environment());
         pb.environment().put("LSK_ARGV0", "lgss_sk");
         pb.redirectError(tmp.resolve("stderr").toFile()).redirectOutput(tmp.resolve("stdout").toFile());
         int rc = pb.start().waitFor();
         return new Proc(rc, Files.readAllBytes(tmp.resolve("stdout")), Files.readAllBytes(tmp.resolve("stderr")));
+    }
+
+    /** Runs from this build's classes; {@link LgssSkJarIT} overrides this to use the jar. */
+    void environment(java.util.Map<String, String> env) {
+        env.put("LSK_CLASSPATH", System.getProperty("java.class.path"));
     }
 
     @Test
