@@ -214,8 +214,25 @@ public final class SafePrimeGenerator {
         return (int) r;
     }
 
-    private static long modInverse(long a, long m) {
-        return BigInteger.valueOf(a).modInverse(BigInteger.valueOf(m)).longValue();
+    /** a^-1 mod m for coprime a, m (extended Euclid on longs: no BigInteger per prime). */
+    static long modInverse(long a, long m) {
+        long r0 = m;
+        long r1 = a % m;
+        long t0 = 0;
+        long t1 = 1;
+        while (r1 != 0) {
+            long q = r0 / r1;
+            long r = r0 - q * r1;
+            r0 = r1;
+            r1 = r;
+            long t = t0 - q * t1;
+            t0 = t1;
+            t1 = t;
+        }
+        if (r0 != 1) {
+            throw new ArithmeticException(a + " has no inverse mod " + m);
+        }
+        return t0 < 0 ? t0 + m : t0;
     }
 
     private static int[] smallPrimes(int bound) {

@@ -36,6 +36,14 @@ class SafePrimeGeneratorTest {
     }
 
     @Test
+    void modInverseMatchesBigInteger() {
+        for (long m : new long[] {5, 7, 11, 13, 65537, 16777213}) {
+            assertEquals(BigInteger.valueOf(12).modInverse(BigInteger.valueOf(m)).longValue(),
+                    SafePrimeGenerator.modInverse(12, m));
+        }
+    }
+
+    @Test
     void recognisesNonSafePrimes() {
         assertTrue(SafePrimeGenerator.isSafePrime(Ffdhe.FFDHE2048.p()));
         assertFalse(SafePrimeGenerator.isSafePrime(BigInteger.valueOf(13)));   // 6 not prime
