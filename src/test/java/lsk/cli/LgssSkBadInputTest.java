@@ -258,6 +258,24 @@ class LgssSkBadInputTest {
     }
 
     @Test
+    void clientKeysDefaultToFfdheAndRandomOnRequest() throws Exception {
+        Run r = Run.lgssSk(tmp, "-t", "client", "-f", "t", "-p", "3072", "-d", "data/seq128.bin", "-w", "c.key");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("Reading random data for shared key from 'data/seq128.bin'\n"
+                + "Generating DH parameters, this can take a while...\n", r.out());
+        byte[] c = Files.readAllBytes(tmp.resolve("c.key"));
+        assertArrayEquals(lsk.crypto.Ffdhe.FFDHE3072.primeBytes(),
+                Arrays.copyOfRange(c, KeyFileCodec.OFF_PRIME, KeyFileCodec.OFF_PRIME + 384));
+        Run rnd = Run.lgssSk(tmp, "-t", "client", "-f", "t", "-p", "512", "--random-prime", "-d", "data/seq128.bin",
+                "-w", "r.key");
+        assertEquals(0, rnd.exit(), rnd.err());
+        java.math.BigInteger p = new java.math.BigInteger(1, Arrays.copyOfRange(Files.readAllBytes(tmp.resolve("r.key")),
+                KeyFileCodec.OFF_PRIME, KeyFileCodec.OFF_PRIME + 64));
+        assertEquals(512, p.bitLength());
+        assertTrue(lsk.crypto.SafePrimeGenerator.isSafePrime(p));
+    }
+
+    @Test
     void usageAndExtraneous() throws Exception {
         Run h = Run.lgssSk(tmp, "-h");
         assertEquals(1, h.exit());
