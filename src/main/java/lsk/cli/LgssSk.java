@@ -327,6 +327,32 @@ final class LgssSk implements Command {
             err.print("error: data file option not valid in key modify\n");
             return 1;
         }
+        // -m is read-modify-write: hold the file's update lock until the new key is in place,
+        // so concurrent -m runs on one file apply one after the other and none is lost.
+        KeyFiles.UpdateLock lock = null;
+        // (A missing file is left to the reader, for the C tool's message.)
+        if (o.modify != null && !o.modify.equals("-") && Files.exists(io.resolve(o.modify))) {
+            try {
+                lock = KeyFiles.lockForUpdate(io.resolve(o.modify), o.modify);
+            } catch (LskException e) {
+                err.print(e.getMessage() + "\n");
+                return 1;
+            }
+        }
+        try {
+            return buildAndWrite(o, io, out, err);
+        } finally {
+            if (lock != null) {
+                try {
+                    lock.close();
+                } catch (java.io.IOException ignored) {
+                    // the process exit releases it anyway
+                }
+            }
+        }
+    }
+
+    private int buildAndWrite(Options o, Io io, PrintStream out, PrintStream err) {
         KeyConfig.Builder b;
         boolean ascii = o.ascii;
         boolean generatePrime = false;

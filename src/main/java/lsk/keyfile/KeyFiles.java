@@ -155,13 +155,20 @@ public final class KeyFiles {
             Set<PosixFilePermission> rw = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
             tmp = Files.createTempFile(dir, "." + real.getFileName() + ".", ".tmp",
                     PosixFilePermissions.asFileAttribute(rw));
+            crashPoint(CrashStage.TEMP_CREATED);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer bb = ByteBuffer.wrap(bytes);
+                ByteBuffer bb = ByteBuffer.wrap(bytes, 0, bytes.length / 2);
+                while (bb.hasRemaining()) {
+                    ch.write(bb);
+                }
+                crashPoint(CrashStage.TEMP_PARTIAL);
+                bb = ByteBuffer.wrap(bytes, bytes.length / 2, bytes.length - bytes.length / 2);
                 while (bb.hasRemaining()) {
                     ch.write(bb);
                 }
                 ch.force(true);
             }
+            crashPoint(CrashStage.TEMP_SYNCED);
             Files.setPosixFilePermissions(tmp, EnumSet.of(PosixFilePermission.OWNER_READ));
             if (overwrite) {
                 Files.move(tmp, real, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -171,6 +178,7 @@ public final class KeyFiles {
                 Files.delete(tmp);
             }
             tmp = null;
+            crashPoint(CrashStage.RENAMED);
             syncDirectory(dir);
         } catch (IOException e) {
             throw new LskException("error: opening '" + name + "': " + strerror(e), errno(e), e);
@@ -182,6 +190,115 @@ public final class KeyFiles {
                 } catch (IOException ignored) {
                     // best effort: the target itself is untouched
                 }
+            }
+        }
+    }
+
+    /**
+     * Points of {@link #write} where a crash must leave the old or the new key intact. Test
+     * support: a JVM started with {@code -D}{@value #CRASH_PROPERTY}{@code =<stage>} halts there
+     * (as a power cut or kill -9 would), exit status {@value #CRASH_EXIT}. Nothing else reads it.
+     */
+    public enum CrashStage {
+        /** Temp file created, empty. */
+        TEMP_CREATED,
+        /** Half the bytes written, not synced. */
+        TEMP_PARTIAL,
+        /** Temp file complete and fsynced, not yet renamed. */
+        TEMP_SYNCED,
+        /** Renamed over the target, directory not yet fsynced. */
+        RENAMED
+    }
+
+    public static final String CRASH_PROPERTY = "lsk.keyfile.crashAt";
+    public static final int CRASH_EXIT = 99;
+
+    private static void crashPoint(CrashStage stage) {
+        if (stage.name().equals(System.getProperty(CRASH_PROPERTY))) {
+            Runtime.getRuntime().halt(CRASH_EXIT);
+        }
+    }
+
+    /**
+     * Serializes read-modify-write cycles ({@code -m}, key conversion on load) on one key file
+     * across processes and threads: an exclusive POSIX lock on {@code .<name>.lock} beside the
+     * real file (links followed, as {@link #write} does). The lock file is left in place on
+     * purpose: removing it would let a waiter lock a file nobody else sees. Waits as long as
+     * the holder needs (a prime search can take minutes); close to release.
+     */
+    public static final class UpdateLock implements AutoCloseable {
+        private final FileChannel channel;
+        private final java.nio.channels.FileLock lock;
+
+        private UpdateLock(FileChannel channel, java.nio.channels.FileLock lock) {
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                lock.release();
+            } finally {
+                channel.close();
+            }
+        }
+    }
+
+    /** Polling interval while another holder has the lock (blocking lock() cannot serve threads). */
+    private static final long LOCK_POLL_MS = 20;
+
+    /**
+     * Takes the update lock of {@code target} (see {@link UpdateLock}).
+     *
+     * @param name how the user named the file (for messages)
+     */
+    public static UpdateLock lockForUpdate(Path target, String name) throws LskException {
+        Path real;
+        try {
+            real = target.toRealPath();
+        } catch (IOException e) {
+            real = target.toAbsolutePath();
+        }
+        Path lockFile = real.resolveSibling("." + real.getFileName() + ".lock");
+        FileChannel ch = null;
+        try {
+            Set<PosixFilePermission> rw = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            try {
+                ch = FileChannel.open(lockFile, EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW),
+                        PosixFilePermissions.asFileAttribute(rw));
+            } catch (FileAlreadyExistsException e) {
+                ch = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+            }
+            while (true) {
+                java.nio.channels.FileLock l;
+                try {
+                    // Another process: null. Another thread of this JVM: the exception.
+                    l = ch.tryLock();
+                } catch (java.nio.channels.OverlappingFileLockException e) {
+                    l = null;
+                }
+                if (l != null) {
+                    return new UpdateLock(ch, l);
+                }
+                Thread.sleep(LOCK_POLL_MS);
+            }
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new LskException("error: locking '" + name + "': " + strerror(e), errno(e), e);
+        } catch (InterruptedException e) {
+            closeQuietly(ch);
+            Thread.currentThread().interrupt();
+            throw new LskException("error: locking '" + name + "': interrupted", LskException.Errno.EIO);
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing was locked
             }
         }
     }

@@ -54,9 +54,12 @@ record Run(int exit, String out, String err, byte[] outBytes, byte[] errBytes) {
         }
     }
 
+    /** The directory's files, less the update lock files -m leaves on purpose (KeyFiles.UpdateLock). */
     static List<String> listing(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> !(n.startsWith(".") && n.endsWith(".lock")))
+                    .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
