@@ -105,6 +105,12 @@ final class Seeds {
         argv.put("realm", ("-R\0LUSTRE\0" + new String(argv.get("create"), StandardCharsets.US_ASCII))
                 .getBytes(StandardCharsets.US_ASCII));
         m.put("UpcallFuzzTest#argv", argv);
+        Map<String, byte[]> nids = new LinkedHashMap<>();
+        int i = 0;
+        for (JsonElement e : Vectors.json("nid_strings.json").getAsJsonObject().getAsJsonArray("cases")) {
+            nids.put("nid" + i++, e.getAsJsonObject().get("input").getAsString().getBytes(StandardCharsets.ISO_8859_1));
+        }
+        m.put("NidFuzzTest#parseNumeric", nids);
         return m;
     }
 
