@@ -110,9 +110,22 @@ public final class Svcgssd implements AutoCloseable {
         return dropped.get();
     }
 
+    /**
+     * Bytes all unfinished requests may hold together. Any local user can connect to the socket;
+     * without a cap, many connections each sending most of a {@link UpcallLine#MAX_LINE} line
+     * and stalling would grow the heap without bound until the read timeouts fire.
+     */
+    static final int MAX_BUFFERED = 32 << 20;
+    private static final int INITIAL_BUFFER = 4096;
+
+    /** Sum of the capacities of the open connections' buffers; selector thread only. */
+    private long buffered;
+
     private static final class Conn {
         final long deadline;
-        ByteBuffer buf = ByteBuffer.allocate(4096);
+        ByteBuffer buf = ByteBuffer.allocate(INITIAL_BUFFER);
+        /** Bytes of buf already searched for the newline (each byte is looked at once). */
+        int scanned;
 
         Conn(long deadline) {
             this.deadline = deadline;
@@ -149,6 +162,13 @@ public final class Svcgssd implements AutoCloseable {
     private void accept() throws IOException {
         SocketChannel c;
         while ((c = server.accept()) != null) {
+            if (buffered + INITIAL_BUFFER > MAX_BUFFERED) {
+                c.close();
+                dropped.incrementAndGet();
+                log.log(Log.ERR, "ERROR: too many unfinished requests; connection refused");
+                continue;
+            }
+            buffered += INITIAL_BUFFER;
             c.configureBlocking(false);
             long deadline = System.nanoTime() + options.readTimeout().toNanos();
             c.register(selector, SelectionKey.OP_READ, new Conn(deadline));
@@ -166,12 +186,21 @@ public final class Svcgssd implements AutoCloseable {
                         drop(k, "request longer than " + UpcallLine.MAX_LINE + " bytes");
                         return;
                     }
-                    ByteBuffer bigger = ByteBuffer.allocate(Math.min(conn.buf.capacity() * 2, UpcallLine.MAX_LINE + 1));
+                    int size = Math.min(conn.buf.capacity() * 2, UpcallLine.MAX_LINE + 1);
+                    if (buffered - conn.buf.capacity() + size > MAX_BUFFERED) {
+                        drop(k, "too many unfinished requests buffered");
+                        return;
+                    }
+                    buffered += size - conn.buf.capacity();
+                    ByteBuffer bigger = ByteBuffer.allocate(size);
                     conn.buf.flip();
                     conn.buf = bigger.put(conn.buf);
                 }
             }
-            int nl = indexOf(conn.buf, (byte) '\n');
+            // Only the new bytes: a peer dripping a long line byte by byte must not cost a
+            // rescan of the whole buffer per byte.
+            int nl = indexOf(conn.buf, conn.scanned, (byte) '\n');
+            conn.scanned = conn.buf.position();
             if (nl >= 0) {
                 byte[] line = Arrays.copyOf(conn.buf.array(), nl + 1);
                 boolean trailing = conn.buf.position() > nl + 1;
@@ -190,9 +219,9 @@ public final class Svcgssd implements AutoCloseable {
         }
     }
 
-    private static int indexOf(ByteBuffer b, byte v) {
+    private static int indexOf(ByteBuffer b, int from, byte v) {
         byte[] a = b.array();
-        for (int i = 0; i < b.position(); i++) {
+        for (int i = from; i < b.position(); i++) {
             if (a[i] == v) {
                 return i;
             }
@@ -217,7 +246,11 @@ public final class Svcgssd implements AutoCloseable {
         }
     }
 
-    private static void close(SelectionKey k) {
+    private void close(SelectionKey k) {
+        if (k.attachment() instanceof Conn conn) {
+            buffered -= conn.buf.capacity();
+            k.attach(null);
+        }
         k.cancel();
         try {
             k.channel().close();

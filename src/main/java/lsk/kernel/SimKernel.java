@@ -62,7 +62,10 @@ public final class SimKernel implements AutoCloseable {
     private final AtomicLong nextHash = new AtomicLong(new java.security.SecureRandom().nextLong() >>> 8);
     private final AtomicLong nextIndex = new AtomicLong(0x5eed_0000_0000_0001L);
     private final Map<Long, CompletableFuture<Downcalls.Rsi>> pending = new ConcurrentHashMap<>();
-    private final Map<String, Downcalls.Rsc> contexts = new ConcurrentHashMap<>();
+    // By handle. A future, because the rsc FIFO is read by its own thread: the client's reply must
+    // wait for its context, as in the real kernel, where the daemon's rsc write() installs the
+    // context before the daemon even writes the rsi (found by the hostile-load test).
+    private final Map<String, CompletableFuture<Downcalls.Rsc>> contexts = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "simkernel");
         t.setDaemon(true);
@@ -98,11 +101,16 @@ public final class SimKernel implements AutoCloseable {
 
     /** The server context the daemon handed down for {@code handle}, if any. */
     public Optional<Downcalls.Rsc> serverContext(byte[] handle) {
-        return Optional.ofNullable(contexts.get(HexFormat.of().formatHex(handle)));
+        CompletableFuture<Downcalls.Rsc> f = contexts.get(HexFormat.of().formatHex(handle));
+        return f != null && f.isDone() ? Optional.of(f.join()) : Optional.empty();
     }
 
     public int serverContextCount() {
-        return contexts.size();
+        return (int) contexts.values().stream().filter(CompletableFuture::isDone).count();
+    }
+
+    private CompletableFuture<Downcalls.Rsc> context(byte[] handle) {
+        return contexts.computeIfAbsent(HexFormat.of().formatHex(handle), h -> new CompletableFuture<>());
     }
 
     private void open() throws IOException, LskException {
@@ -200,9 +208,19 @@ public final class SimKernel implements AutoCloseable {
                         + new String(uuid, StandardCharsets.US_ASCII) + ": " + e.getMessage(),
                         LskException.Errno.EACCES, e);
             }
+            long deadline = System.nanoTime() + config.timeout().toNanos();
             Downcalls.Rsi rsi = answer.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
             if (!Arrays.equals(rsi.inToken(), token)) {
                 throw new LskException("rsi downcall echoes another token", LskException.Errno.EINVAL);
+            }
+            if (rsi.major() == 0 && rsi.err() == 0 && rsi.outHandle().length > 0) {
+                try {
+                    context(rsi.outHandle()).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    contexts.remove(HexFormat.of().formatHex(rsi.outHandle()));
+                    throw new LskException("rsi downcall without its rsc context within " + config.timeout(),
+                            LskException.Errno.ETIMEDOUT);
+                }
             }
             return new ReplyBuffer(rsi.err(), rsi.major(), rsi.minor(), SEQ_WINDOW, rsi.outHandle(), rsi.outToken());
         } catch (TimeoutException e) {
@@ -245,7 +263,7 @@ public final class SimKernel implements AutoCloseable {
     private void onRsc(byte[] blob) {
         Downcalls.Rsc rsc = Downcalls.decodeRsc(blob);
         KernelContextCodec.decode(rsc.context()); // the kernel refuses a context it cannot import
-        contexts.put(HexFormat.of().formatHex(rsc.handle()), rsc);
+        context(rsc.handle()).complete(rsc);
     }
 
     private void readDowncalls(RandomAccessFile fifo, int header, int lenOff, Consumer<byte[]> sink) {

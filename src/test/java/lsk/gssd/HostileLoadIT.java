@@ -1,0 +1,239 @@
+package lsk.gssd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import lsk.crypto.DhGroups;
+import lsk.handshake.Entropy;
+import lsk.handshake.GssException;
+import lsk.handshake.Initiator;
+import lsk.handshake.KeySource;
+import lsk.handshake.NodemapResolver;
+import lsk.handshake.Responder;
+import lsk.handshake.RetryException;
+import lsk.kernel.ChannelNative;
+import lsk.kernel.KernelChannel;
+import lsk.kernel.KernelContext;
+import lsk.kernel.KernelContextCodec;
+import lsk.kernel.Log;
+import lsk.kernel.ReplyBuffer;
+import lsk.kernel.SimKernel;
+import lsk.keyfile.KeyConfig;
+import lsk.keyfile.KeyFiles;
+import lsk.testutil.Vectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The daemon on its real Unix socket under hostile load: {@code lsk.hostile.n} (default 2000)
+ * negotiations from concurrent clients through the simulated kernel, 20% of them bad:
+ * malformed, forged (wrong shared key), truncated or oversized tokens (each must get an error
+ * downcall), raw request lines too long for the daemon, and peers that connect and stall
+ * (each must be cut off by the read timeout). Every well-formed negotiation must succeed and
+ * match the server's context, the daemon must keep serving, and its memory stay bounded.
+ * ffdhe2048 keys keep it fast enough for CI.
+ */
+class HostileLoadIT {
+    private static final long CLIENT_NID = 0x00020000c0a80132L;
+    private static final String TARGET = "tank-MDT0000_UUID";
+    private static final int SVC = (2 << 16) | 1;
+    private static final Duration READ_TIMEOUT = Duration.ofMillis(800);
+
+    enum Kind { GOOD, MALFORMED, FORGED, TRUNCATED, OVERSIZED_TOKEN, OVERSIZED_LINE, STALL }
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void daemonSurvivesHostileLoad() throws Exception {
+        int n = Integer.getInteger("lsk.hostile.n", 2000);
+        List<Kind> kinds = new ArrayList<>();
+        Kind[] bad = {Kind.MALFORMED, Kind.FORGED, Kind.TRUNCATED, Kind.OVERSIZED_TOKEN, Kind.OVERSIZED_LINE, Kind.STALL};
+        for (int i = 0; i < n; i++) {
+            kinds.add(i % 5 == 0 ? bad[(i / 5) % bad.length] : Kind.GOOD);
+        }
+        Collections.shuffle(kinds, new Random(42));
+
+        KeyConfig server = KeyFiles.decode("s", Vectors.bytes("keyfiles/server_tank_default.key")).config();
+        KeyConfig client = KeyFiles.decode("c", Vectors.bytes("keyfiles/h_client_tank_ffdhe2048.key")).config();
+        byte[] wrong = client.sharedKey();
+        wrong[5] ^= 0x40;
+        KeyConfig forged = client.toBuilder().sharedKey(wrong).build();
+        KeySource keys = d -> Map.of("lustre:tank:default", List.of(server)).getOrDefault(d, List.of());
+        Responder responder = new Responder(keys, NodemapResolver.NONE, Entropy.secure());
+        DhGroups groups = new DhGroups(2);
+        Path sock = tmp.resolve("svcgssd.socket");
+        AtomicInteger errorLines = new AtomicInteger();
+        Log log = (level, m) -> {
+            if (level == Log.ERR) {
+                errorLines.incrementAndGet();
+            }
+        };
+        long heapBefore = usedHeapAfterGc();
+        int[] count = new int[Kind.values().length];
+        try (SimKernel k = SimKernel.start(new SimKernel.Config(tmp.resolve("root"), sock, CLIENT_NID, "default",
+                Duration.ofSeconds(60)), m -> { })) {
+            Svcgssd d = new Svcgssd(new Svcgssd.Options(sock, k.paths(), true, READ_TIMEOUT, 2),
+                    responder, ChannelNative.load(), log);
+            d.start();
+            try (d) {
+                KernelChannel ch = KernelChannel.open(k.paths());
+                ExecutorService clients = Executors.newFixedThreadPool(4);
+                ExecutorService raw = Executors.newFixedThreadPool(16);
+                List<Future<String>> results = new ArrayList<>();
+                for (int i = 0; i < kinds.size(); i++) {
+                    Kind kind = kinds.get(i);
+                    count[kind.ordinal()]++;
+                    int secid = i + 1;
+                    if (kind == Kind.OVERSIZED_LINE || kind == Kind.STALL) {
+                        results.add(raw.submit(() -> rawPeer(sock, kind)));
+                    } else {
+                        results.add(clients.submit(() -> negotiate(ch, k, kind, secid, client, forged, groups)));
+                    }
+                }
+                List<String> problems = new ArrayList<>();
+                for (Future<String> f : results) {
+                    String p = f.get(10, TimeUnit.MINUTES);
+                    if (p != null) {
+                        problems.add(p);
+                    }
+                }
+                clients.shutdown();
+                raw.shutdown();
+                assertTrue(problems.isEmpty(), problems.size() + " problems, first: "
+                        + problems.subList(0, Math.min(5, problems.size())));
+
+                // Still serving after all that.
+                assertEquals(null, negotiate(ch, k, Kind.GOOD, n + 1, client, forged, groups));
+                int good = count[Kind.GOOD.ordinal()] + 1;
+                assertEquals(good, d.completed(), "completed negotiations");
+                int kernelBad = count[Kind.MALFORMED.ordinal()] + count[Kind.FORGED.ordinal()]
+                        + count[Kind.TRUNCATED.ordinal()] + count[Kind.OVERSIZED_TOKEN.ordinal()];
+                assertEquals(kernelBad, d.failed(), "error downcalls");
+                assertTrue(d.dropped() >= count[Kind.OVERSIZED_LINE.ordinal()] + count[Kind.STALL.ordinal()],
+                        "dropped " + d.dropped());
+                assertEquals(good, k.serverContextCount());
+                assertTrue(errorLines.get() >= kernelBad, "every rejection is logged");
+            }
+        }
+        long growth = usedHeapAfterGc() - heapBefore;
+        assertTrue(growth < 64L << 20, "heap grew by " + (growth >> 20) + " MiB");
+    }
+
+    /** A negotiation through the kernel; null when it ended as it must, else what went wrong. */
+    private static String negotiate(KernelChannel ch, SimKernel k, Kind kind, int secid, KeyConfig client,
+                                    KeyConfig forged, DhGroups groups) {
+        try {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Initiator i = Initiator.start(kind == Kind.FORGED ? forged : client, TARGET, 0x40, CLIENT_NID,
+                        Entropy.secure(), groups);
+                byte[] token = i.token();
+                token = switch (kind) {
+                    case MALFORMED -> garbage(secid, token.length);
+                    case TRUNCATED -> Arrays.copyOf(token, 1 + secid % (token.length - 1));
+                    case OVERSIZED_TOKEN -> oversized(token);
+                    default -> token;
+                };
+                ReplyBuffer r = ch.negotiate(new KernelChannel.InitRequest(secid, TARGET, SVC, 0, 0, token));
+                if (kind != Kind.GOOD) {
+                    return r.major() != GssException.GSS_S_COMPLETE && r.result() != 0 && r.handle().length == 0
+                            ? null : kind + " #" + secid + " was not refused: " + r;
+                }
+                if (r.major() != GssException.GSS_S_COMPLETE || r.result() != 0) {
+                    return "GOOD #" + secid + " refused: " + r;
+                }
+                try {
+                    KernelContext c = i.finish(r.token());
+                    if (secid % 50 == 0) {
+                        KernelContext s = KernelContextCodec.decode(k.serverContext(r.handle()).orElseThrow().context());
+                        if (!Arrays.equals(s.hmacKey(), c.hmacKey())) {
+                            return "GOOD #" + secid + ": client and server HMAC keys differ";
+                        }
+                    }
+                    return null;
+                } catch (RetryException e) {
+                    continue; // random collision or short S: a new exchange, as lgss_keyring does
+                }
+            }
+            return kind + " #" + secid + ": retried 3 times";
+        } catch (Exception e) {
+            return kind + " #" + secid + ": " + e;
+        }
+    }
+
+    private static byte[] garbage(int seed, int len) {
+        byte[] b = new byte[len];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /** A well-framed token with an 8 KiB target field (the HMAC no longer matches). */
+    private static byte[] oversized(byte[] token) {
+        byte[] big = new byte[8192];
+        Arrays.fill(big, (byte) 'x');
+        big[big.length - 1] = 0;
+        byte[] tail = ("8192:").getBytes(StandardCharsets.US_ASCII);
+        byte[] out = Arrays.copyOf(token, token.length + tail.length + big.length + 1);
+        System.arraycopy(tail, 0, out, token.length, tail.length);
+        System.arraycopy(big, 0, out, token.length + tail.length, big.length);
+        out[out.length - 1] = ',';
+        return lsk.wire.Netstring.encode(new byte[] {0, 0, 0, 1}, new byte[4], new byte[256], new byte[256], big,
+                new byte[32], new byte[] {0, 0, 0, 0x40}, new byte[32]);
+    }
+
+    /** A peer on the daemon's socket sending a too long line, or part of one and then nothing. */
+    private static String rawPeer(Path sock, Kind kind) {
+        try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+            long start = System.nanoTime();
+            try {
+                if (kind == Kind.OVERSIZED_LINE) {
+                    byte[] big = new byte[200_000];
+                    Arrays.fill(big, (byte) 'A');
+                    c.write(ByteBuffer.wrap(big));
+                } else {
+                    c.write(ByteBuffer.wrap("1 131073 0x20000c0a80132 0x1 default 0 AAAA".getBytes(StandardCharsets.US_ASCII)));
+                }
+            } catch (IOException e) {
+                return null; // hung up on before we finished: fine
+            }
+            // The daemon must hang up: EOF (or a reset) within the read timeout plus slack.
+            ByteBuffer one = ByteBuffer.allocate(1);
+            try {
+                int r = c.read(one);
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                return r < 0 && ms < READ_TIMEOUT.toMillis() + 30_000 ? null : kind + ": read " + r + " after " + ms + " ms";
+            } catch (IOException e) {
+                return null;
+            }
+        } catch (IOException e) {
+            return null; // refused while the daemon is saturated: fine too
+        }
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        return rt.totalMemory() - rt.freeMemory();
+    }
+}
