@@ -5,6 +5,8 @@ import java.util.Arrays;
 import lsk.keyfile.KeyConfig;
 import lsk.keyfile.KeyFileCodec;
 import lsk.keyfile.KeyFileFormatException;
+import lsk.keyfile.KeyFiles;
+import lsk.keyfile.KeyValidation;
 
 /**
  * The key file codec on hostile files (a key file may come from anywhere: -r reads any path,
@@ -58,6 +60,35 @@ class KeyFileFuzzTest {
         }
         if (!Arrays.equals(again, KeyFileCodec.encodeBinary(c))) {
             throw Fuzz.fail("ASCII round trip changed the image");
+        }
+    }
+
+    /**
+     * The reader lgss_sk uses (either form, size limits, C's messages). A file that validates
+     * must write back, in its own form, to a file that reads as the same key.
+     */
+    @FuzzTest
+    void reader(byte[] data) {
+        KeyFiles.KeyFile kf;
+        try {
+            kf = KeyFiles.decode("fuzz.key", data);
+        } catch (KeyFileFormatException e) {
+            Fuzz.assertNoSecret("reader message", e.getMessage(), data.length > 300 ? Arrays.copyOfRange(data, 231, 263) : null, data);
+            return;
+        }
+        KeyConfig c = kf.config();
+        if (KeyValidation.check(c).isPresent()) {
+            return;
+        }
+        byte[] again = kf.ascii() ? KeyFileCodec.encodeAscii(c) : KeyFileCodec.encodeBinary(c);
+        KeyFiles.KeyFile back;
+        try {
+            back = KeyFiles.decode("again", again);
+        } catch (KeyFileFormatException e) {
+            throw Fuzz.fail("a valid key did not read back: " + e.getMessage());
+        }
+        if (!back.config().equals(c) || back.ascii() != kf.ascii()) {
+            throw Fuzz.fail("a valid key changed on write/read");
         }
     }
 

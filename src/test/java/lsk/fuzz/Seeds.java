@@ -51,6 +51,9 @@ final class Seeds {
         m.put("KeyFileFuzzTest#binary", binaryKeys);
         m.put("KeyFileFuzzTest#ascii", asciiKeys);
         m.put("Base64UrlFuzzTest#decode", asciiPayloads);
+        Map<String, byte[]> allKeys = new LinkedHashMap<>(binaryKeys);
+        allKeys.putAll(asciiKeys);
+        m.put("KeyFileFuzzTest#reader", allKeys);
 
         Map<String, byte[]> kctx = new LinkedHashMap<>();
         Map<String, byte[]> lines = new LinkedHashMap<>();
