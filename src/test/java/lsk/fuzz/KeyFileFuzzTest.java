@@ -93,7 +93,7 @@ class KeyFileFuzzTest {
     }
 
     private static void checkDecoded(KeyConfig c, byte[] image) {
-        Fuzz.assertNoSecret("KeyConfig.toString", c.toString(), c.sharedKey());
+        Fuzz.assertNoSecret("KeyConfig.toString", c.toString(), c.sharedKey(), image);
         // Text fields without a NUL decode (lgss_sk -r prints such files) but are invalid, as in
         // C: the validator refuses them and the encoder cannot write them back. Not a round trip.
         if (!KeyFileCodec.isNulTerminated(image, KeyFileCodec.OFF_FSNAME, KeyFileCodec.FSNAME_FIELD)
