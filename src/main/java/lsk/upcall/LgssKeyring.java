@@ -269,21 +269,9 @@ public final class LgssKeyring implements Command {
         return 1;
     }
 
-    /** u32 seq window · u32 len + server handle · u32 len + context (host order). */
-    static byte[] successPayload(ReplyBuffer r, byte[] ctx) {
-        byte[] h = r.handle();
-        return ByteBuffer.allocate(12 + h.length + ctx.length).order(ByteOrder.LITTLE_ENDIAN)
-                .putInt(r.seqWindow()).putInt(h.length).put(h).putInt(ctx.length).put(ctx).array();
-    }
-
-    /** u32 0 · s32 rpc error · s32 gss error (host order). */
-    static byte[] errorPayload(int rpcErr, int gssErr) {
-        return ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(0).putInt(rpcErr).putInt(gssErr).array();
-    }
-
     private static void updateKey(UpcallArgs a, Keyring kc, ReplyBuffer r, KernelContext ctx) throws LskException {
         byte[] blob = ContextBlob.forKernel(ctx);
-        byte[] payload = successPayload(r, blob);
+        byte[] payload = KeyPayload.success(r.seqWindow(), r.handle(), blob);
         try {
             kc.update(a.keyId(), payload);
         } finally {
@@ -296,7 +284,7 @@ public final class LgssKeyring implements Command {
         String kid = String.format("%08x", a.keyId());
         int ring = a.callout().rootCred() || a.callout().uid() == 0 ? Keyring.SESSION : Keyring.USER;
         try {
-            kc.update(a.keyId(), errorPayload(rpcErr, gssErr));
+            kc.update(a.keyId(), KeyPayload.failure(rpcErr, gssErr));
             log.log(Log.INFO, "key " + kid + ": revoked");
             kc.unlink(a.keyId(), ring);
             log.log(Log.INFO, "key " + kid + ": unlinked from " + ring);

@@ -1,7 +1,5 @@
 package lsk.e2e;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +27,7 @@ import lsk.keyring.Keyring;
 import lsk.keyring.KeyringException;
 import lsk.keyring.KeyringKeySource;
 import lsk.keyring.SkKeyring;
+import lsk.upcall.KeyPayload;
 
 /**
  * One end-to-end setup on this machine: a simulated kernel and an in-process lsvcgssd under a
@@ -144,10 +143,9 @@ final class E2eRig implements AutoCloseable {
                 throw new AssertionError("key " + key + " is gone (" + e.getMessage() + "): negotiation failed; "
                         + diagnostics(), e);
             }
-            if (p.length == 12 && ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN).getInt(0) == 0) {
-                ByteBuffer b = ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN);
-                throw new AssertionError("key " + key + " holds the error payload (rpc " + b.getInt(4) + ", gss 0x"
-                        + Integer.toHexString(b.getInt(8)) + "); " + diagnostics());
+            Optional<KeyPayload.Failure> f = KeyPayload.asFailure(p);
+            if (f.isPresent()) {
+                throw new AssertionError("key " + key + " holds the error payload " + f.get() + "; " + diagnostics());
             }
             if (p.length > 1) {
                 return p;
@@ -155,22 +153,6 @@ final class E2eRig implements AutoCloseable {
             Thread.sleep(10);
         }
         throw new AssertionError("key " + key + " not updated within " + timeout + "; " + diagnostics());
-    }
-
-    /** The client's key payload: u32 seq window · u32 len + handle · u32 len + context (host order). */
-    record ClientPayload(int seqWindow, byte[] handle, byte[] context) {
-        static ClientPayload parse(byte[] p) {
-            ByteBuffer b = ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN);
-            int win = b.getInt();
-            byte[] h = new byte[b.getInt()];
-            b.get(h);
-            byte[] c = new byte[b.getInt()];
-            b.get(c);
-            if (b.hasRemaining()) {
-                throw new AssertionError(b.remaining() + " bytes after the context in the key payload");
-            }
-            return new ClientPayload(win, h, c);
-        }
     }
 
     Optional<Downcalls.Rsc> serverContext(byte[] handle) {

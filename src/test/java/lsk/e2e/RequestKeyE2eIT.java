@@ -14,6 +14,7 @@ import lsk.kernel.SimKernel;
 import lsk.kernel.SkMech;
 import lsk.keyfile.HmacAlg;
 import lsk.keyring.SkKeyring;
+import lsk.upcall.KeyPayload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,7 +92,7 @@ class RequestKeyE2eIT {
 
     private static Contexts negotiate(E2eRig rig, String name, String callout) throws Exception {
         int key = rig.request(name, callout);
-        E2eRig.ClientPayload p = E2eRig.ClientPayload.parse(rig.awaitPayload(key, NEGOTIATION));
+        KeyPayload.Success p = KeyPayload.parseSuccess(rig.awaitPayload(key, NEGOTIATION));
         assertEquals(SimKernel.SEQ_WINDOW, p.seqWindow(), "sequence window in the key payload");
         assertEquals(8, p.handle().length, "server handle length");
         Downcalls.Rsc rsc = rig.serverContext(p.handle()).orElseThrow(() -> new AssertionError(
