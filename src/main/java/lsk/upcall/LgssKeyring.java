@@ -1,7 +1,6 @@
 package lsk.upcall;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -159,8 +158,10 @@ public final class LgssKeyring implements Command {
 
     private static void detach(List<String> args, Io io) throws java.io.IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of("setsid", java, "-cp", System.getProperty("java.class.path"),
-                "lsk.cli.Main", "lgss_keyring", NEGOTIATE));
+        List<String> cmd = new ArrayList<>(List.of("setsid", java));
+        // The same JVM options as this process (scripts/lgss_keyring tunes them for a short run).
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "lsk.cli.Main", "lgss_keyring", NEGOTIATE));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().clear();
