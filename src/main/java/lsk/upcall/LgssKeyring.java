@@ -213,8 +213,11 @@ public final class LgssKeyring implements Command {
         return Optional.empty();
     }
 
-    /** Negotiates and updates the key; the error payload and unlink on failure. Exit status. */
-    static int negotiate(UpcallArgs a, ParamPaths paths, Keyring kc, Log log) {
+    /**
+     * The background part: negotiates through the kernel's init_channel and updates the key with
+     * the context, or with the error payload (then unlinks it). Exit status.
+     */
+    public static int negotiate(UpcallArgs a, ParamPaths paths, Keyring kc, Log log) {
         CalloutInfo co = a.callout();
         String kid = String.format("%08x", a.keyId());
         Optional<KeyConfig> key = findClientKey(co, kc, log);

@@ -72,6 +72,10 @@ final class E2eRig implements AutoCloseable {
 
     /** Starts the simulated kernel and the daemon; writes the request-key.d entry. */
     E2eRig start() throws Exception {
+        return start(true);
+    }
+
+    E2eRig start(boolean requestKey) throws Exception {
         Path sock = dir.resolve("svcgssd.socket");
         kernel = SimKernel.start(new SimKernel.Config(dir.resolve("kernel"), sock, CLIENT_NID, "default",
                 Duration.ofSeconds(30)), log::add);
@@ -80,6 +84,9 @@ final class E2eRig implements AutoCloseable {
                 new Responder(new KeyringKeySource(keyring), NodemapResolver.NONE, Entropy.secure()),
                 ChannelNative.load(), dlog);
         daemon.start();
+        if (!requestKey) {
+            return this;
+        }
         Path upcall = dir.resolve("upcall.sh");
         Files.writeString(upcall, "#!/bin/sh\n"
                 + "export LSK_PARAM_ROOT='" + kernel.paths().root() + "' LSK_LOG_STDERR=1\n"
@@ -125,6 +132,11 @@ final class E2eRig implements AutoCloseable {
         return "1:sk:0:0:r:" + svc + ":1:0x" + Long.toHexString(SERVER_NID) + ":" + target() + ":0x"
                 + Long.toHexString(CLIENT_NID) + ":" + ProcessHandle.current().pid()
                 + (clientUuid == null ? "" : ":" + clientUuid);
+    }
+
+    /** A key of our own to negotiate into without request-key (in-process tests). */
+    int placeholderKey(String name) throws KeyringException {
+        return keyring.addKey("user", "lskit-" + fs + ":" + name, new byte[1], requestRing);
     }
 
     /** request_key(2) through /sbin/request-key; the key's serial (instantiated, maybe not yet negotiated). */
