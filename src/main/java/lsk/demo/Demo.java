@@ -298,6 +298,7 @@ public final class Demo implements Command {
             Path upcall = dir.resolve("upcall.sh");
             Files.writeString(upcall, "#!/bin/sh\n"
                     + "export " + ParamPaths.ENV_ROOT + "='" + kernel.paths().root() + "' LSK_LOG_STDERR=1\n"
+                + "PATH='" + Path.of(System.getProperty("java.home"), "bin") + "':$PATH; export PATH\n"
                     + "exec '" + scripts.resolve("lgss_keyring") + "' \"$@\" 2>>'" + dir.resolve("upcall.log") + "'\n");
             Files.setPosixFilePermissions(upcall, PosixFilePermissions.fromString("rwx------"));
             Files.createDirectories(REQUEST_KEY_D);

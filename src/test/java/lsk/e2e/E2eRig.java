@@ -90,6 +90,7 @@ final class E2eRig implements AutoCloseable {
         Path upcall = dir.resolve("upcall.sh");
         Files.writeString(upcall, "#!/bin/sh\n"
                 + "export LSK_PARAM_ROOT='" + kernel.paths().root() + "' LSK_LOG_STDERR=1\n"
+                + "PATH='" + Path.of(System.getProperty("java.home"), "bin") + "':$PATH; export PATH\n"
                 + "exec '" + basedir().resolve("scripts/lgss_keyring") + "' \"$@\" 2>>'" + dir.resolve("upcall.log")
                 + "'\n");
         Files.setPosixFilePermissions(upcall, PosixFilePermissions.fromString("rwx------"));
