@@ -88,6 +88,8 @@ final class Seeds {
         m.put("ResponderFuzzTest#initToken", initTokens);
         m.put("ResponderFuzzTest#signedInitToken", unsigned(initTokens, 8));
         m.put("InitiatorFuzzTest#response", respTokens);
+        m.put("DaemonFuzzTest#requestToken", initTokens);
+        m.put("DaemonFuzzTest#requestLine", lines);
         m.put("InitiatorFuzzTest#signedResponse", unsigned(respTokens, 4));
 
         Map<String, byte[]> ns = new LinkedHashMap<>(initTokens);

@@ -1,0 +1,102 @@
+package lsk.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import lsk.gssd.Svcgssd;
+import lsk.handshake.Entropy;
+import lsk.handshake.NodemapResolver;
+import lsk.handshake.Responder;
+import lsk.kernel.ChannelNative;
+import lsk.kernel.Downcalls;
+import lsk.kernel.ParamPaths;
+import lsk.kernel.UpcallLine;
+
+/**
+ * The daemon's whole request handling ({@link Svcgssd#handle}: request line, responder,
+ * downcalls) on hostile requests, with the downcall parameter files as plain files in a temp
+ * tree. Every request must end as exactly one counted success or failure, write an rsi
+ * downcall for its hash, and never fail "internally" (an unexpected exception).
+ */
+class DaemonFuzzTest {
+    private final List<String> log = new CopyOnWriteArrayList<>();
+    private final Path rsi;
+    private final Svcgssd daemon;
+
+    DaemonFuzzTest() {
+        try {
+            Path root = Files.createTempDirectory("lsk-fuzz-daemon");
+            Path gss = new ParamPaths(root).simulatedBase().resolve("sptlrpc/gss");
+            Files.createDirectories(gss);
+            rsi = Files.createFile(gss.resolve("rsi_info"));
+            Files.createFile(gss.resolve("rsc_info"));
+            root.toFile().deleteOnExit();
+            Responder responder = new Responder(HandshakeKeys.serverKeys(), NodemapResolver.NONE,
+                    Entropy.fixed(HandshakeKeys.SERVER_RANDOM, HandshakeKeys.serverPrivate()));
+            daemon = new Svcgssd(new Svcgssd.Options(root.resolve("unused.socket"), new ParamPaths(root), true,
+                    Duration.ofSeconds(1), 1), responder, ChannelNative.load(), (lvl, m) -> log.add(m));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (lsk.LskException e) {
+            throw new IllegalStateException("native shim", e);
+        }
+    }
+
+    /** Any bytes as the request line. */
+    @FuzzTest
+    void requestLine(byte[] data) {
+        handle(data, false);
+    }
+
+    /** The input as the token of a well-formed request line from the simulated client. */
+    @FuzzTest
+    void requestToken(byte[] data) {
+        byte[] line = new UpcallLine(0x4242, (2L << 16) | 1, HandshakeKeys.CLIENT_NID, 0x0123456789abcdefL,
+                HandshakeKeys.SERVER_NODEMAP, new byte[0], data).format();
+        handle(line, data.length > 0 && data.length * 4 / 3 < UpcallLine.MAX_LINE - 100);
+    }
+
+    private void handle(byte[] line, boolean parses) {
+        log.clear();
+        long before = daemon.completed() + daemon.failed();
+        try {
+            Files.write(rsi, new byte[0]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        daemon.handle(line);
+        if (daemon.completed() + daemon.failed() != before + 1) {
+            throw Fuzz.fail("request not counted exactly once: " + log);
+        }
+        for (String m : log) {
+            // Prefixes only the daemon writes (a peer's text can appear later in a line, not here).
+            if (m.matches("ERROR: sk negotiation from nid 0x[0-9a-f]+ failed internally: .*")
+                    || m.startsWith("ERROR: downcall failed")) {
+                throw Fuzz.fail("daemon: " + m);
+            }
+        }
+        if (parses) {
+            byte[] d;
+            try {
+                d = Files.readAllBytes(rsi);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Downcalls.Rsi r = Downcalls.decodeRsi(d);
+            if (r.hash() != 0x4242) {
+                throw Fuzz.fail("rsi downcall for hash " + r.hash());
+            }
+            String text = new String(line, StandardCharsets.ISO_8859_1);
+            for (String m : log) {
+                Fuzz.assertNoSecret("daemon log", m, HandshakeKeys.key("keyfiles/server_tank_default.key").sharedKey(),
+                        text.getBytes(StandardCharsets.ISO_8859_1));
+            }
+        }
+    }
+}
