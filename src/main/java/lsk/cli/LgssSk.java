@@ -623,13 +623,35 @@ final class LgssSk implements Command {
                 io.out().print("Generating DH parameters to turn " + name
                         + " into a client key, this can take a while...\n");
                 io.out().flush();
+                // Read-modify-write like -m: under the file's update lock, from the file as it is
+                // now (a concurrent -m may have changed it since the read above).
+                KeyFiles.UpdateLock lock = null;
                 try {
-                    KeyConfig client = c.toBuilder().type(KeyConfig.TYPE_CLIENT)
-                            .prime(makePrime((int) c.primeBits(), o.randomPrime)).build();
-                    KeyFiles.write(path, name, client, kf.ascii(), true);
+                    KeyConfig base = c;
+                    boolean ascii = kf.ascii();
+                    if (!name.equals("-")) {
+                        lock = KeyFiles.lockForUpdate(path, name);
+                        KeyFiles.KeyFile now = KeyFiles.read(name, io.cwd(), io.in(),
+                                new PrintStream(java.io.OutputStream.nullOutputStream()));
+                        base = now.config();
+                        ascii = now.ascii();
+                    }
+                    if (base.isServer()) { // else converted meanwhile: just load what is there
+                        KeyConfig client = base.toBuilder().type(KeyConfig.TYPE_CLIENT)
+                                .prime(makePrime((int) base.primeBits(), o.randomPrime)).build();
+                        KeyFiles.write(path, name, client, ascii, true);
+                    }
                 } catch (LskException e) {
                     err.print(e.getMessage() + "\n");
                     return -e.errno();
+                } finally {
+                    if (lock != null) {
+                        try {
+                            lock.close();
+                        } catch (IOException ignored) {
+                            // released at exit anyway
+                        }
+                    }
                 }
                 converted = true;
                 continue;
