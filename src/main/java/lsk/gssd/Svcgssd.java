@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import lsk.LskException;
 import lsk.handshake.Flags;
@@ -67,11 +69,16 @@ public final class Svcgssd implements AutoCloseable {
         this.responder = responder;
         this.shim = shim;
         this.log = log;
-        this.workers = Executors.newFixedThreadPool(Math.max(1, options.workers()), r -> {
-            Thread t = new Thread(r, "svcgssd-worker");
-            t.setDaemon(true);
-            return t;
-        });
+        // Bounded queue: complete lines wait here (up to MAX_LINE each). When it is full the
+        // reader thread handles the request itself, so it stops reading until the workers catch
+        // up: memory stays bounded and no request is lost.
+        int n = Math.max(1, options.workers());
+        this.workers = new ThreadPoolExecutor(n, n, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_QUEUED),
+                r -> {
+                    Thread t = new Thread(r, "svcgssd-worker");
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
     }
 
     /** Binds the socket (replacing a stale one) and starts serving in the background. */
@@ -116,6 +123,8 @@ public final class Svcgssd implements AutoCloseable {
      * and stalling would grow the heap without bound until the read timeouts fire.
      */
     static final int MAX_BUFFERED = 32 << 20;
+    /** Complete requests waiting for a worker. */
+    static final int MAX_QUEUED = 128;
     private static final int INITIAL_BUFFER = 4096;
 
     /** Sum of the capacities of the open connections' buffers; selector thread only. */
