@@ -57,7 +57,9 @@ public final class SimKernel implements AutoCloseable {
     private final ParamPaths paths;
     private final ChannelNative shim;
     private final Consumer<String> log;
-    private final AtomicLong nextHash = new AtomicLong(1);
+    // Random start, as the kernel's hashes are: a daemon's error downcall for a stray request line
+    // (hash 1, say) must not be taken for the answer to a real negotiation.
+    private final AtomicLong nextHash = new AtomicLong(new java.security.SecureRandom().nextLong() >>> 8);
     private final AtomicLong nextIndex = new AtomicLong(0x5eed_0000_0000_0001L);
     private final Map<Long, CompletableFuture<Downcalls.Rsi>> pending = new ConcurrentHashMap<>();
     private final Map<String, Downcalls.Rsc> contexts = new ConcurrentHashMap<>();

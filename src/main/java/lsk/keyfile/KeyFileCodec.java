@@ -130,34 +130,42 @@ public final class KeyFileCodec {
     /**
      * The binary image carried by an ASCII file. After the header, spaces, tabs, CR and LF are
      * skipped; the payload ends at space, LF, NUL or end of file (CR is not an end, as in C, so
-     * CRLF files fail); only whitespace may follow; it must decode to exactly {@link #SIZE} bytes.
+     * CRLF files fail; a wrapped payload ends at its first line break and so has the wrong
+     * size); it must decode to exactly {@link #SIZE} bytes. Where C would ignore bytes after the
+     * payload, lsk refuses anything but whitespace there.
      */
     public static byte[] asciiPayload(byte[] file) throws KeyFileFormatException {
         if (!isAscii(file)) {
-            throw new KeyFileFormatException("missing ASCII key header");
+            throw new KeyFileFormatException("Data is not ASCII-encoded SSK key format");
         }
         int i = ASCII_HEADER.length;
         while (i < file.length && isSkippable(file[i])) {
             i++;
+        }
+        if (i == file.length) {
+            throw new KeyFileFormatException("No encoded data found after header string");
         }
         int start = i;
         while (i < file.length && file[i] != ' ' && file[i] != '\n' && file[i] != 0) {
             i++;
         }
         int end = i;
-        for (; i < file.length; i++) {
-            if (!isSkippable(file[i]) && file[i] != 0) {
-                throw new KeyFileFormatException("unexpected data after the base64url payload at byte " + i);
-            }
-        }
         byte[] image = Base64Url.decode(file, start, end - start);
         if (image == null || image.length != SIZE) {
-            int got = image == null ? -1 : image.length;
+            // C's decoder reports -1 for bad characters and for more data than a key holds.
+            int got = image == null || image.length > SIZE ? -1 : image.length;
             if (image != null) {
                 Arrays.fill(image, (byte) 0);
             }
             throw new KeyFileFormatException("Failed to decode base64url data or incorrect size: got "
                     + got + " bytes, expected " + SIZE + " bytes");
+        }
+        for (; i < file.length; i++) {
+            if (!isSkippable(file[i]) && file[i] != 0) {
+                Arrays.fill(image, (byte) 0);
+                throw new KeyFileFormatException("unexpected data after the base64url key at byte " + i
+                        + " (only whitespace may follow it)");
+            }
         }
         return image;
     }

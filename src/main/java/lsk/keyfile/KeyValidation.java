@@ -1,0 +1,68 @@
+package lsk.keyfile;
+
+import java.util.Optional;
+
+/**
+ * The rules a key must pass before it is printed, written or loaded (C: sk_validate_config),
+ * checked in the C order so that the first failure gives the same message.
+ *
+ * <p>Checks the raw image rather than a {@link KeyConfig}, because NUL termination of the
+ * text fields is only visible there. Unknown algorithm ids other than 0xFFFF and unknown
+ * type bits pass, as in C ({@code lgss_sk -r} prints them as {@code (null)}).
+ */
+public final class KeyValidation {
+    public static final long MIN_EXPIRE = 60;
+    public static final long MAX_EXPIRE = Integer.MAX_VALUE;
+    public static final long MAX_PRIME_BITS = KeyFileCodec.PRIME_FIELD * 8L;
+    public static final long MAX_SHARED_KEY_BITS = KeyFileCodec.SHARED_KEY_FIELD * 8L;
+
+    private KeyValidation() {
+    }
+
+    /** The C tool's message for the first rule {@code image} breaks, or empty if it is valid. */
+    public static Optional<String> check(byte[] image) {
+        try {
+            return check(KeyFileCodec.decodeBinary(image));
+        } catch (KeyFileFormatException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /**
+     * Same rules for a decoded config. A text field that filled its whole field in the image
+     * (no NUL) decodes to a string as long as the field, which is how it is caught here.
+     */
+    public static Optional<String> check(KeyConfig c) {
+        if (c.version() != 1) {
+            return Optional.of("Invalid version");
+        }
+        if (c.hmacAlg() == HmacAlg.INVALID_ID) {
+            return Optional.of("Invalid HMAC algorithm");
+        }
+        if (c.cryptAlg() == CryptAlg.INVALID_ID) {
+            return Optional.of("Invalid crypt algorithm");
+        }
+        if (c.expire() < MIN_EXPIRE || c.expire() > MAX_EXPIRE) {
+            return Optional.of("Invalid expiration time should be between " + MIN_EXPIRE + " and " + MAX_EXPIRE);
+        }
+        if (c.primeBits() % 8 != 0 || c.primeBits() > MAX_PRIME_BITS) {
+            // Sic: the C message says "session key" for the prime length.
+            return Optional.of("Invalid session key length must be a multiple of 8 and less then "
+                    + MAX_PRIME_BITS + " bits");
+        }
+        if (c.sharedKeyLenBits() % 8 != 0 || c.sharedKeyLenBits() > MAX_SHARED_KEY_BITS) {
+            return Optional.of("Invalid shared key max length must be a multiple of 8 and less then "
+                    + MAX_SHARED_KEY_BITS + " bits");
+        }
+        if (c.fsname().length() >= KeyFileCodec.FSNAME_FIELD) {
+            return Optional.of("File system name not null terminated");
+        }
+        if (c.nodemap().length() >= KeyFileCodec.NODEMAP_FIELD) {
+            return Optional.of("Nodemap name not null terminated");
+        }
+        if (c.type() == 0) {
+            return Optional.of("Invalid key type");
+        }
+        return Optional.empty();
+    }
+}
