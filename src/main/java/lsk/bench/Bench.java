@@ -3,11 +3,8 @@ package lsk.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigInteger;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -36,7 +33,6 @@ import lsk.kernel.ContextBlob;
 import lsk.kernel.SkMech;
 import lsk.keyfile.HmacAlg;
 import lsk.keyfile.KeyConfig;
-import lsk.keyfile.KeyFileCodec;
 
 /**
  * {@code lsk bench}: measures the handshake on both sides against its primitive floor, key
@@ -65,6 +61,7 @@ public final class Bench implements Command {
     static final long CLIENT_NID = 0x200000a000001L; // 10.0.0.1@tcp
     static final int FLAGS = Flags.ROOT | Flags.SVC_INTEGRITY;
     static final String UPCALL_PROXY = "--upcall-proxy";
+    static final String CDS_TRAIN = "--cds-train";
 
     /** C figures (vectors/bench.json, same machine class), for the summary. */
     static final Map<String, Double> C_MS = Map.of(
@@ -85,6 +82,9 @@ public final class Bench implements Command {
     public int run(List<String> args, Io io) {
         if (!args.isEmpty() && args.get(0).equals(UPCALL_PROXY)) {
             return UpcallProxy.run(args.subList(1, args.size()), io);
+        }
+        if (!args.isEmpty() && args.get(0).equals(CDS_TRAIN)) {
+            return UpcallProxy.train(io);
         }
         boolean quick = false;
         boolean tiny = false;
@@ -112,11 +112,11 @@ public final class Bench implements Command {
                 }
             }
         }
-        Harness.Plan plan = tiny ? Harness.Plan.TINY : quick ? new Harness.Plan(400, 5, 200)
+        Harness.Plan plan = tiny ? Harness.Plan.TINY : quick ? new Harness.Plan(300, 5, 150)
                 : new Harness.Plan(2000, 9, 1000);
         int procRuns = tiny ? 1 : quick ? 3 : 11;
         try {
-            new Run(io.out(), plan, threads, processes, procRuns, tiny).all();
+            new Run(io.out(), plan, threads, processes, procRuns, tiny, quick).all();
             return 0;
         } catch (Exception e) {
             io.err().println("lsk bench: failed: " + e);
@@ -132,12 +132,15 @@ public final class Bench implements Command {
         private final boolean processes;
         private final int procRuns;
         private final boolean tiny;
+        private final boolean quick;
         private final Map<String, Double> results = new LinkedHashMap<>();
         private final List<String> summary = new ArrayList<>();
         private final SecureRandom rnd = new SecureRandom();
         private final byte[] sharedKey = new byte[32];
 
-        Run(PrintStream out, Harness.Plan plan, int threads, boolean processes, int procRuns, boolean tiny) {
+        Run(PrintStream out, Harness.Plan plan, int threads, boolean processes, int procRuns, boolean tiny,
+            boolean quick) {
+            this.quick = quick;
             this.out = out;
             this.plan = plan;
             this.threads = threads;
@@ -149,7 +152,7 @@ public final class Bench implements Command {
 
         void put(String name, double v, String unit) {
             results.put(name, v);
-            out.printf(Locale.ROOT, "%s: %s %s%n", name, fmt(v), unit);
+            out.printf(Locale.ROOT, "%s: %s%s%n", name, fmt(v), unit.isEmpty() ? "" : " " + unit);
             out.flush();
         }
 
@@ -167,6 +170,7 @@ public final class Bench implements Command {
             primeCheck(groups.get(2));
             wrapUnwrap();
             keyWrites();
+            primeGeneration(quick);
             if (processes) {
                 Processes.measure(this::put, procRuns, procRuns > 5, clientKey(Ffdhe.FFDHE2048.p()), responseFor(
                         groups.get(0)), summary);
@@ -175,6 +179,19 @@ public final class Bench implements Command {
         }
 
         /** PBKDF2-HMAC-SHA256, 10000 iterations: lsk's against the plain JCA-Mac loop it replaced. */
+        /** Runs lgss_sk in this JVM, in dir; fails on a non-zero exit. */
+        void lgssSk(Path dir, String... args) throws Exception {
+            List<String> argv = new ArrayList<>();
+            argv.add("lgss_sk");
+            argv.addAll(List.of(args));
+            java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+            PrintStream ps = new PrintStream(sink, true, java.nio.charset.StandardCharsets.UTF_8);
+            int rc = lsk.cli.Main.run(argv, new Io(java.io.InputStream.nullInputStream(), ps, ps, dir, System.getenv()));
+            if (rc != 0) {
+                throw new IllegalStateException("lgss_sk " + String.join(" ", args) + " exited " + rc + ": " + sink);
+            }
+        }
+
         void pbkdf2Variants() throws Exception {
             byte[] salt = new byte[32];
             rnd.nextBytes(salt);
@@ -326,25 +343,38 @@ public final class Bench implements Command {
             }
         }
 
-        /** In-process key-file writes: encode, temp file, fsync, rename (the lgss_sk steps). */
+        /** In-process key-file writes through the lgss_sk command (encode, temp file, fsync, rename). */
         void keyWrites() throws Exception {
             Path dir = Files.createTempDirectory("lsk-bench");
             try {
                 AtomicInteger n = new AtomicInteger();
                 Harness.Plan p = tiny ? plan : new Harness.Plan(0, Math.max(5, plan.rounds()), 0);
-                put("keywrite_server_inprocess_ms", Harness.nsPerOp(p, () -> writeKey(serverKeyFresh(),
-                        dir.resolve("s" + n.incrementAndGet()))) / 1e6, "ms");
-                put("keywrite_client_ffdhe2048_inprocess_ms", Harness.nsPerOp(p, () -> writeKey(
-                        clientKey(Ffdhe.FFDHE2048.p()), dir.resolve("c" + n.incrementAndGet()))) / 1e6, "ms");
+                put("keywrite_server_inprocess_ms", Harness.nsPerOp(p, () -> lgssSk(dir, "-t", "server", "-f", "tank",
+                        "-d", "/dev/urandom", "-w", "s" + n.incrementAndGet())) / 1e6, "ms");
+                put("keywrite_client_ffdhe2048_inprocess_ms", Harness.nsPerOp(p, () -> lgssSk(dir, "-t", "client",
+                        "-f", "tank", "-w", "c" + n.incrementAndGet())) / 1e6, "ms");
             } finally {
                 deleteTree(dir);
             }
         }
 
-        KeyConfig serverKeyFresh() {
-            byte[] k = new byte[32];
-            rnd.nextBytes(k);
-            return KeyConfig.builder().type(KeyConfig.TYPE_SERVER).fsname("tank").sharedKey(k).build();
+        /** Random safe primes with the lgss_sk generator (all cores): median of a few runs. */
+        void primeGeneration(boolean quick) throws Exception {
+            lsk.crypto.SafePrimeGenerator gen = lsk.crypto.SafePrimeGenerator.create();
+            int bits = tiny ? 256 : quick ? 1024 : 2048;
+            int runs = tiny ? 1 : quick ? 3 : 9;
+            double[] t = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                long t0 = System.nanoTime();
+                gen.generate(bits);
+                t[i] = (System.nanoTime() - t0) / 1e9;
+            }
+            put("safe_prime_" + bits + "_generate_median_s", Harness.median(t), "s");
+            if (bits == 2048) {
+                summary.add(String.format(Locale.ROOT, "random 2048-bit safe prime: median %s s over %d runs "
+                        + "(C lgss_sk: 19.2 s; target below: %s)", fmt(Harness.median(t)), runs,
+                        Harness.median(t) < 19.2 ? "met" : "NOT met"));
+            }
         }
 
         void summarize() {
@@ -391,20 +421,6 @@ public final class Bench implements Command {
             }
         }
         return t;
-    }
-
-    /** Writes a key file as lgss_sk does: temp file in the directory, fsync, rename, 0400. */
-    static void writeKey(KeyConfig c, Path target) throws IOException {
-        byte[] img = KeyFileCodec.encodeAscii(c);
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(img));
-            ch.force(true);
-        } finally {
-            java.util.Arrays.fill(img, (byte) 0);
-        }
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
     static void deleteTree(Path dir) throws IOException {

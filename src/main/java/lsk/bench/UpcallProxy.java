@@ -48,6 +48,49 @@ final class UpcallProxy {
         }
     }
 
+    /**
+     * {@code lsk bench --cds-train}: the work whose classes the AppCDS archive of the build
+     * ({@code target/lsk.jsa}) holds: an upcall's client side (through {@link #run}), the
+     * responder that makes its reply, an lgss_sk key write, and the upcall's own classes.
+     */
+    static int train(Io io) {
+        try {
+            Path dir = Files.createTempDirectory("lsk-cds-train");
+            try {
+                byte[] shared = new byte[32];
+                new java.security.SecureRandom().nextBytes(shared);
+                KeyConfig client = KeyConfig.builder().type(KeyConfig.TYPE_CLIENT).fsname("tank").sharedKey(shared)
+                        .prime(lsk.crypto.Ffdhe.FFDHE2048.primeBytes()).build();
+                KeyConfig server = client.toBuilder().type(KeyConfig.TYPE_SERVER).build();
+                Initiator ini = Initiator.start(client, Bench.TARGET, Bench.FLAGS, Bench.CLIENT_NID, Entropy.secure());
+                byte[] reply = new lsk.handshake.Responder(d -> List.of(server), lsk.handshake.NodemapResolver.NONE,
+                        Entropy.secure()).accept(ini.token(), Bench.CLIENT_NID, "default").responseToken();
+                writeInputs(dir, client, reply);
+                Io here = new Io(io.in(), io.out(), io.err(), dir, io.env());
+                int rc = run(List.of("client.key", "reply", "out"), here);
+                java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+                rc |= lsk.cli.Main.run(List.of("lgss_sk", "-t", "client", "-f", "tank", "-w", "k"),
+                        new Io(io.in(), quiet, quiet, dir, io.env()));
+                for (String c : List.of("lsk.upcall.LgssKeyring", "lsk.upcall.Keyctl", "lsk.upcall.UpcallArgs",
+                        "lsk.upcall.CalloutInfo", "lsk.kernel.KernelChannel", "lsk.kernel.ReplyBuffer",
+                        "lsk.kernel.ParamPaths", "lsk.kernel.Log", "com.sun.jna.Native", "com.sun.jna.Pointer",
+                        "com.sun.jna.Memory", "com.sun.jna.Library")) {
+                    try {
+                        Class.forName(c, false, UpcallProxy.class.getClassLoader());
+                    } catch (ClassNotFoundException e) {
+                        // renamed or gone: the archive just lacks it
+                    }
+                }
+                return rc;
+            } finally {
+                Bench.deleteTree(dir);
+            }
+        } catch (Exception e) {
+            io.err().println("cds-train failed: " + e);
+            return 1;
+        }
+    }
+
     static void writeInputs(Path dir, KeyConfig key, byte[] reply) throws java.io.IOException {
         Files.write(dir.resolve("client.key"), KeyFileCodec.encodeBinary(key));
         Files.write(dir.resolve("reply"), reply);

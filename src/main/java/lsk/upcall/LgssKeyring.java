@@ -38,6 +38,8 @@ import lsk.keyfile.KeyFileCodec;
 public final class LgssKeyring implements Command {
     public static final String NEGOTIATE = "--negotiate";
     public static final String ENV_FOREGROUND = "LSK_UPCALL_FOREGROUND";
+    /** JVM options for the re-executed negotiation (set by scripts/lsk for one-shot commands). */
+    public static final String ENV_JVM_OPTS = "LSK_JVM_OPTS";
     /** Key types whose payload may be empty at instantiation; others (tests use "user") get one byte. */
     public static final String KEY_TYPE = "lgssc";
     static final int KEY_POS_VIEW = 0x01000000, KEY_POS_WRITE = 0x04000000, KEY_POS_SEARCH = 0x08000000,
@@ -141,8 +143,14 @@ public final class LgssKeyring implements Command {
 
     private static void detach(List<String> args, Io io) throws java.io.IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of("setsid", java, "-cp", System.getProperty("java.class.path"),
-                "lsk.cli.Main", "lgss_keyring", NEGOTIATE));
+        List<String> cmd = new ArrayList<>(List.of("setsid", java));
+        // The start-up options scripts/lsk chose for this upcall (C1, AppCDS archive): the
+        // negotiating child is a one-shot JVM too.
+        String opts = io.env().getOrDefault(ENV_JVM_OPTS, "").trim();
+        if (!opts.isEmpty()) {
+            cmd.addAll(List.of(opts.split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "lsk.cli.Main", "lgss_keyring", NEGOTIATE));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().clear();
