@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import lsk.LskException;
 import lsk.LskException.Errno;
 import lsk.crypto.Bytes;
@@ -19,6 +18,8 @@ import lsk.kernel.KernelContext;
 import lsk.keyfile.CryptAlg;
 import lsk.keyfile.HmacAlg;
 import lsk.keyfile.KeyConfig;
+import lsk.keyring.SkKeyring;
+import lsk.lnet.Nid;
 import lsk.wire.InitToken;
 import lsk.wire.ResponseToken;
 import lsk.wire.TokenCodec;
@@ -157,15 +158,15 @@ public final class Responder {
         int dash = target.indexOf('-');
         if (dash > 0) {
             fsname = target.substring(0, dash);
-            description = "lustre:" + fsname + ":" + nodemap;
+            description = SkKeyring.serverDescription(fsname, nodemap);
         } else if (dash < 0 && target.startsWith("MGC")) {
-            OptionalLong nid = Nids.parse(target.substring(3));
-            if (nid.isEmpty()) {
+            long nid = Nid.parseNumeric(target.substring(3));
+            if (nid == Nid.ANY) {
                 throw fail("token from " + peer + ": target '" + printable(target) + "' has no valid MGC NID",
                         GssException.GSS_S_FAILURE);
             }
-            mgcNid = nid.getAsLong();
-            description = "lustre:MGS:" + nodemap;
+            mgcNid = nid;
+            description = SkKeyring.mgsDescription(nodemap);
         } else {
             throw fail("token from " + peer + ": invalid target name '" + printable(target) + "'",
                     GssException.GSS_S_FAILURE);

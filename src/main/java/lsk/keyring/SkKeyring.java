@@ -16,6 +16,7 @@ import java.util.random.RandomGenerator;
 import lsk.LskException;
 import lsk.LskException.Errno;
 import lsk.keyfile.KeyConfig;
+import lsk.lnet.Nid;
 import lsk.keyfile.KeyFileCodec;
 
 /**
@@ -99,7 +100,7 @@ public final class SkKeyring {
     }
 
     public static String mgcDescription(long nid) {
-        return "lustre:MGC" + MgcNids.toString(nid);
+        return "lustre:MGC" + Nid.format(nid);
     }
 
     /** The one description {@code -R} works from: mgs wins over server over client, as in C. */

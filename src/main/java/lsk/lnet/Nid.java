@@ -63,8 +63,20 @@ public final class Nid {
         return ((long) lnd.type << 48) | ((netNum & 0xFFFF) << 32) | (addr & 0xFFFFFFFFL);
     }
 
-    /** libcfs_str2nid: the NID, or {@link #ANY} if the string is not one. */
+    /** libcfs_str2nid: the NID, or {@link #ANY} if the string is not one. Host names are resolved. */
     public static long parse(String s) {
+        return parse(s, true);
+    }
+
+    /**
+     * As {@link #parse(String)}, but never resolves a host name: for NIDs a network peer sends
+     * (an MGC target), where a name lookup would let any client make the daemon query DNS.
+     */
+    public static long parseNumeric(String s) {
+        return parse(s, false);
+    }
+
+    private static long parse(String s, boolean resolve) {
         int at = s.lastIndexOf('@');
         Lnd lnd;
         long netNum;
@@ -99,7 +111,7 @@ public final class Nid {
             }
             addrPart = s.substring(0, at);
         }
-        long addr = lnd.ipAddress ? parseIp(addrPart) : parseNum(addrPart);
+        long addr = lnd.ipAddress ? parseIp(addrPart, resolve) : parseNum(addrPart);
         return addr < 0 ? ANY : make(lnd, netNum, addr);
     }
 
@@ -122,12 +134,12 @@ public final class Nid {
     }
 
     /** Dotted quad as C's sscanf("%u.%u.%u.%u") reads it (leading blanks allowed), else a host name. */
-    private static long parseIp(String s) {
+    private static long parseIp(String s, boolean resolve) {
         long v = dottedQuad(s);
         if (v >= 0) {
             return v;
         }
-        if (isHostName(s)) {
+        if (resolve && isHostName(s)) {
             try {
                 for (InetAddress a : InetAddress.getAllByName(s)) {
                     if (a instanceof Inet4Address) {

@@ -56,4 +56,13 @@ class NidTest {
     void anyPrintsAsUnknown() {
         assertEquals("<?>", Nid.format(Nid.ANY));
     }
+
+    @Test
+    void numericParseNeverResolvesNames() {
+        // localhost resolves on every machine; the peer-facing parser must not look it up.
+        assertEquals(0x000200007f000001L, Nid.parse("localhost@tcp"));
+        assertEquals(Nid.ANY, Nid.parseNumeric("localhost@tcp"));
+        assertEquals(Nid.parse("192.168.1.101@tcp"), Nid.parseNumeric("192.168.1.101@tcp"));
+        assertEquals(0x000500030a000001L, Nid.parseNumeric("10.0.0.1@o2ib3"));
+    }
 }
