@@ -248,12 +248,20 @@ public final class SimKernel implements AutoCloseable {
         contexts.put(HexFormat.of().formatHex(rsc.handle()), rsc);
     }
 
+    /**
+     * Reads one downcall FIFO until {@link #close}. Through the file's channel, not its stream:
+     * closing (or interrupting) an interruptible channel wakes a reader blocked on an idle FIFO,
+     * which a stream read never notices.
+     */
     private void readDowncalls(RandomAccessFile fifo, int header, int lenOff, Consumer<byte[]> sink) {
         ByteBuffer buf = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
-        byte[] chunk = new byte[16 * 1024];
+        ByteBuffer chunkBuf = ByteBuffer.allocate(16 * 1024);
+        byte[] chunk = chunkBuf.array();
+        java.nio.channels.FileChannel ch = fifo.getChannel();
         try {
             while (true) {
-                int n = fifo.read(chunk);
+                chunkBuf.clear();
+                int n = ch.read(chunkBuf);
                 if (n < 0) {
                     return;
                 }
@@ -302,6 +310,11 @@ public final class SimKernel implements AutoCloseable {
         closeQuietly(rscFifo);
         workers.shutdownNow();
         pending.values().forEach(f -> f.cancel(true));
+    }
+
+    /** After {@link #close}: waits until every thread of this kernel has ended. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return workers.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -1,13 +1,13 @@
 package lsk.upcall;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import lsk.LskException;
 import lsk.cli.Command;
 import lsk.cli.Io;
@@ -24,6 +24,8 @@ import lsk.kernel.ReplyBuffer;
 import lsk.kernel.UpcallLine;
 import lsk.keyfile.KeyConfig;
 import lsk.keyfile.KeyFileCodec;
+import lsk.keyring.Keyring;
+import lsk.keyring.KeyringException;
 
 /**
  * {@code lgss_keyring}: the request-key handler for Lustre GSS keys, SK mechanism.
@@ -38,13 +40,11 @@ import lsk.keyfile.KeyFileCodec;
 public final class LgssKeyring implements Command {
     public static final String NEGOTIATE = "--negotiate";
     public static final String ENV_FOREGROUND = "LSK_UPCALL_FOREGROUND";
-    /** JVM options for the re-executed negotiation (set by scripts/lsk for one-shot commands). */
-    public static final String ENV_JVM_OPTS = "LSK_JVM_OPTS";
     /** Key types whose payload may be empty at instantiation; others (tests use "user") get one byte. */
     public static final String KEY_TYPE = "lgssc";
     static final int KEY_POS_VIEW = 0x01000000, KEY_POS_WRITE = 0x04000000, KEY_POS_SEARCH = 0x08000000,
             KEY_POS_LINK = 0x10000000, KEY_POS_SETATTR = 0x20000000, KEY_USR_VIEW = 0x00010000,
-            KEY_USR_WRITE = 0x00040000;
+            KEY_USR_WRITE = 0x00040000, KEY_POS_READ = 0x02000000, KEY_USR_READ = 0x00020000;
 
     @Override
     public int run(List<String> argv, Io io) {
@@ -69,7 +69,13 @@ public final class LgssKeyring implements Command {
             log.log(Log.ERR, "key " + kid + ": unsupported mech: " + co.mech() + " (lsk handles sk only)");
             return 1;
         }
-        Keyctl kc = Keyctl.open();
+        Keyring kc;
+        try {
+            kc = Keyring.open();
+        } catch (KeyringException e) {
+            log.log(Log.ERR, "key " + kid + ": " + e.getMessage());
+            return 1;
+        }
         if (child) {
             return negotiate(a, paths, kc, log);
         }
@@ -82,16 +88,25 @@ public final class LgssKeyring implements Command {
         }
         try {
             int inst = 0;
+            boolean lgssc = a.type().equals(KEY_TYPE);
             if (!co.rootCred()) {
                 if (co.uid() != currentUid()) {
                     throw new LskException("user credentials for uid " + co.uid()
                             + " need an identity switch, not supported", LskException.Errno.EOPNOTSUPP);
                 }
-                kc.setPerm(a.keyId(), KEY_POS_VIEW | KEY_POS_WRITE | KEY_POS_SEARCH | KEY_POS_LINK
-                        | KEY_POS_SETATTR | KEY_USR_VIEW | KEY_USR_WRITE);
-                inst = Keyctl.USER;
+                inst = Keyring.USER;
             }
-            kc.instantiate(a.keyId(), a.type().equals(KEY_TYPE) ? new byte[0] : new byte[1], inst);
+            if (!co.rootCred() || !lgssc) {
+                // User credentials: write permission for the user, needed for the update (as in C).
+                // Other key types than lgssc (tests use "user"): the kernel's lgssc type links root keys
+                // into this upcall's session keyring, making the background part their possessor;
+                // without that, the same user permission lets it update the key, and read lets the
+                // requester see the context (for lgssc only the kernel reads it).
+                kc.setPerm(a.keyId(), KEY_POS_VIEW | KEY_POS_WRITE | KEY_POS_SEARCH | KEY_POS_LINK
+                        | KEY_POS_SETATTR | KEY_USR_VIEW | KEY_USR_WRITE
+                        | (lgssc ? 0 : KEY_POS_READ | KEY_USR_READ));
+            }
+            kc.instantiate(a.keyId(), lgssc ? new byte[0] : new byte[1], inst);
             log.log(Log.TRACE, "instantiated kernel key " + kid + " in keyring " + inst);
         } catch (LskException e) {
             log.log(Log.ERR, "instantiate key " + kid + ": " + e.getMessage());
@@ -144,12 +159,8 @@ public final class LgssKeyring implements Command {
     private static void detach(List<String> args, Io io) throws java.io.IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of("setsid", java));
-        // The start-up options scripts/lsk chose for this upcall (C1, AppCDS archive): the
-        // negotiating child is a one-shot JVM too.
-        String opts = io.env().getOrDefault(ENV_JVM_OPTS, "").trim();
-        if (!opts.isEmpty()) {
-            cmd.addAll(List.of(opts.split("\\s+")));
-        }
+        // The same JVM options as this process (scripts/lgss_keyring tunes them for a short run).
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "lsk.cli.Main", "lgss_keyring", NEGOTIATE));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -157,7 +168,9 @@ public final class LgssKeyring implements Command {
         pb.environment().putAll(io.env());
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        // Logging to stderr (tests, debugging): the background part keeps the caller's stderr.
+        pb.redirectError(io.env().containsKey("LSK_LOG_STDERR") ? ProcessBuilder.Redirect.INHERIT
+                : ProcessBuilder.Redirect.DISCARD);
         pb.start();
     }
 
@@ -173,13 +186,16 @@ public final class LgssKeyring implements Command {
                 : List.of("lustre:" + fs + ":" + co.clientUuid(), "lustre:" + fs);
     }
 
-    static Optional<KeyConfig> findClientKey(CalloutInfo co, Keyctl kc, Log log) {
+    static Optional<KeyConfig> findClientKey(CalloutInfo co, Keyring kc, Log log) {
         for (String d : descriptions(co)) {
-            for (int ring : new int[] {Keyctl.SESSION, Keyctl.USER}) {
+            for (int ring : new int[] {Keyring.SESSION, Keyring.USER}) {
                 byte[] payload = null;
                 try {
-                    int key = kc.search(ring, "user", d);
-                    payload = kc.read(key);
+                    OptionalInt key = kc.search(ring, "user", d);
+                    if (key.isEmpty()) {
+                        continue;
+                    }
+                    payload = kc.read(key.getAsInt());
                     KeyConfig cfg = KeyFileCodec.decodeBinary(payload);
                     if (cfg.hasPrime()) {
                         return Optional.of(cfg);
@@ -197,8 +213,11 @@ public final class LgssKeyring implements Command {
         return Optional.empty();
     }
 
-    /** Negotiates and updates the key; the error payload and unlink on failure. Exit status. */
-    static int negotiate(UpcallArgs a, ParamPaths paths, Keyctl kc, Log log) {
+    /**
+     * The background part: negotiates through the kernel's init_channel and updates the key with
+     * the context, or with the error payload (then unlinks it). Exit status.
+     */
+    public static int negotiate(UpcallArgs a, ParamPaths paths, Keyring kc, Log log) {
         CalloutInfo co = a.callout();
         String kid = String.format("%08x", a.keyId());
         Optional<KeyConfig> key = findClientKey(co, kc, log);
@@ -254,21 +273,9 @@ public final class LgssKeyring implements Command {
         return 1;
     }
 
-    /** u32 seq window · u32 len + server handle · u32 len + context (host order). */
-    static byte[] successPayload(ReplyBuffer r, byte[] ctx) {
-        byte[] h = r.handle();
-        return ByteBuffer.allocate(12 + h.length + ctx.length).order(ByteOrder.LITTLE_ENDIAN)
-                .putInt(r.seqWindow()).putInt(h.length).put(h).putInt(ctx.length).put(ctx).array();
-    }
-
-    /** u32 0 · s32 rpc error · s32 gss error (host order). */
-    static byte[] errorPayload(int rpcErr, int gssErr) {
-        return ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(0).putInt(rpcErr).putInt(gssErr).array();
-    }
-
-    private static void updateKey(UpcallArgs a, Keyctl kc, ReplyBuffer r, KernelContext ctx) throws LskException {
+    private static void updateKey(UpcallArgs a, Keyring kc, ReplyBuffer r, KernelContext ctx) throws LskException {
         byte[] blob = ContextBlob.forKernel(ctx);
-        byte[] payload = successPayload(r, blob);
+        byte[] payload = KeyPayload.success(r.seqWindow(), r.handle(), blob);
         try {
             kc.update(a.keyId(), payload);
         } finally {
@@ -277,11 +284,11 @@ public final class LgssKeyring implements Command {
         }
     }
 
-    static void errorKey(UpcallArgs a, Keyctl kc, Log log, int rpcErr, int gssErr) {
+    static void errorKey(UpcallArgs a, Keyring kc, Log log, int rpcErr, int gssErr) {
         String kid = String.format("%08x", a.keyId());
-        int ring = a.callout().rootCred() || a.callout().uid() == 0 ? Keyctl.SESSION : Keyctl.USER;
+        int ring = a.callout().rootCred() || a.callout().uid() == 0 ? Keyring.SESSION : Keyring.USER;
         try {
-            kc.update(a.keyId(), errorPayload(rpcErr, gssErr));
+            kc.update(a.keyId(), KeyPayload.failure(rpcErr, gssErr));
             log.log(Log.INFO, "key " + kid + ": revoked");
             kc.unlink(a.keyId(), ring);
             log.log(Log.INFO, "key " + kid + ": unlinked from " + ring);

@@ -20,6 +20,10 @@ public record UpcallArgs(String realm, int keyId, String type, String descriptio
               from sptlrpc/gss/lgss_keyring/debug_level (0 error .. 4 trace).
             """;
 
+    /** KEY_MAX_DESC_SIZE less the NUL; key type names are short. */
+    public static final int MAX_DESCRIPTION = 4095;
+    public static final int MAX_TYPE = 31;
+
     public static UpcallArgs parse(List<String> argv) throws LskException {
         String realm = null;
         int i = 0;
@@ -52,8 +56,22 @@ public record UpcallArgs(String realm, int keyId, String type, String descriptio
         dec(p.get(7), "thread keyring");
         dec(p.get(8), "process keyring");
         int sring = dec(p.get(9), "session keyring");
+        printable(p.get(2), "key type", MAX_TYPE);
+        printable(p.get(3), "key description", MAX_DESCRIPTION);
         CalloutInfo co = CalloutInfo.parse(p.get(4));
         return new UpcallArgs(realm, key, p.get(2), p.get(3), co, uid, gid, sring);
+    }
+
+    /** Logged as given: printable ASCII only, bounded, so that no line can be forged. */
+    private static void printable(String s, String what, int max) throws LskException {
+        if (s.isEmpty() || s.length() > max) {
+            throw bad(what + " length " + s.length() + " (1.." + max + ")");
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < 0x20 || s.charAt(i) > 0x7e) {
+                throw bad(what + " has a control or non-ASCII character at position " + i);
+            }
+        }
     }
 
     private static int dec(String s, String what) throws LskException {

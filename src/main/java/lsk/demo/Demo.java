@@ -1,0 +1,473 @@
+package lsk.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import lsk.LskException;
+import lsk.cli.Command;
+import lsk.cli.Io;
+import lsk.handshake.GssException;
+import lsk.kernel.Downcalls;
+import lsk.kernel.ParamPaths;
+import lsk.kernel.SimKernel;
+import lsk.kernel.SkMech;
+import lsk.keyring.Keyring;
+import lsk.keyring.KeyringException;
+import lsk.upcall.KeyPayload;
+
+/**
+ * {@code lsk demo} ({@code scripts/demo}): the whole SSK flow on this machine, on the simulated
+ * kernel, with the real keyring, real processes and real files under a temp dir. Writes and
+ * loads a server and a client key with {@code lgss_sk}, starts {@code lsvcgssd}, has the
+ * upcall negotiate an ski and an skpi context (through {@code /sbin/request-key} when it can,
+ * else by running lgss_keyring's negotiation directly, and says which), then checks the
+ * client context (from the key) against the server context (from the daemon's rsc downcall)
+ * with the kernel-side model {@link SkMech}. Cleans up everything; exit 0 only if every step
+ * held. This process plays the kernel: the simulated kernel and the context checks run here.
+ */
+public final class Demo implements Command {
+    public static final String USAGE = """
+            usage: lsk demo [--direct] [--repeat N]      (scripts/demo; needs the jar: mvn -DskipTests package)
+              Runs the SSK loopback demo: key files, keyring, lsvcgssd, lgss_keyring, simulated kernel.
+              --direct    do not use /sbin/request-key even when it is available
+              --repeat N  then time N more requests (request-key to key updated): min/median/max
+            """;
+    static final long CLIENT_NID = 0x00020000c0a80132L; // 192.168.1.50@tcp
+    static final long SERVER_NID = 0x00020000c0a80165L; // 192.168.1.101@tcp
+    static final Duration NEGOTIATION_TIMEOUT = Duration.ofSeconds(30);
+    static final Path REQUEST_KEY = Path.of("/sbin/request-key");
+    static final Path REQUEST_KEY_D = Path.of("/etc/request-key.d");
+
+    @Override
+    public int run(List<String> args, Io io) {
+        boolean direct = false;
+        int repeat = 0;
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "-h", "--help" -> {
+                    io.out().print(USAGE);
+                    return 0;
+                }
+                case "--direct" -> direct = true;
+                case "--repeat" -> {
+                    if (i + 1 >= args.size() || !args.get(i + 1).matches("[0-9]{1,4}")) {
+                        io.err().println("demo: --repeat needs a count (0..9999)");
+                        return 1;
+                    }
+                    repeat = Integer.parseInt(args.get(++i));
+                }
+                default -> {
+                    io.err().println("demo: unknown option '" + args.get(i) + "'");
+                    io.err().print(USAGE);
+                    return 1;
+                }
+            }
+        }
+        Run r;
+        try {
+            r = new Run(io, direct);
+        } catch (Exception e) {
+            io.out().println("demo: FAILED to set up: " + e.getMessage());
+            return 1;
+        }
+        boolean ok = false;
+        try {
+            ok = r.all(repeat);
+        } catch (Exception e) {
+            io.out().println("demo: FAILED: " + e.getMessage());
+        } finally {
+            ok &= r.cleanup();
+        }
+        return ok ? 0 : 1;
+    }
+
+    /** The scripts/ directory beside the jar this class runs from (or {@code LSK_SCRIPTS}). */
+    static Path scriptsDir(Io io) {
+        String env = io.env().get("LSK_SCRIPTS");
+        if (env != null && !env.isEmpty()) {
+            return Path.of(env);
+        }
+        try {
+            Path jar = Path.of(Demo.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return jar.getParent().getParent().resolve("scripts");
+        } catch (Exception e) {
+            return Path.of("scripts").toAbsolutePath();
+        }
+    }
+
+    /** One demo run: what it created, so that {@link #close} can remove it whatever happened. */
+    private static final class Run {
+        private final Io io;
+        private final PrintStream out;
+        private final Path scripts;
+        private final Path dir;
+        private final String fs;
+        private final Keyring keyring;
+        private final int demoRing;
+        private final boolean viaRequestKey;
+        private final String whyDirect;
+        private Path conf;
+        private SimKernel kernel;
+        private Process daemon;
+        private int step;
+        private int failures;
+        private final long start = System.nanoTime();
+
+        Run(Io io, boolean forceDirect) throws IOException, LskException {
+            this.io = io;
+            this.out = io.out();
+            this.scripts = scriptsDir(io);
+            this.keyring = Keyring.open();
+            this.dir = Files.createTempDirectory("lsk-demo.");
+            byte[] tag = new byte[2];
+            new SecureRandom().nextBytes(tag);
+            this.fs = "demo" + HexFormat.of().formatHex(tag);
+            this.demoRing = keyring.addKey("keyring", "lskdemo-" + fs, new byte[0], Keyring.SESSION);
+            String why = null;
+            if (forceDirect) {
+                why = "--direct";
+            } else if (!Files.isExecutable(REQUEST_KEY)) {
+                why = REQUEST_KEY + " not found (apt-get install keyutils)";
+            } else if (!Files.isWritable(REQUEST_KEY_D) && !Files.isWritable(REQUEST_KEY_D.getParent())) {
+                why = REQUEST_KEY_D + " not writable (run as root)";
+            }
+            this.viaRequestKey = why == null;
+            this.whyDirect = why;
+        }
+
+        boolean all(int repeat) throws Exception {
+            out.println("lsk demo: file system " + fs + ", work dir " + dir);
+            out.println("  upcall: " + (viaRequestKey ? "real " + REQUEST_KEY + " runs scripts/lgss_keyring"
+                    : "direct invocation of lgss_keyring's negotiation (" + whyDirect + ")"));
+            Path server = dir.resolve("server.key"), client = dir.resolve("client.key");
+            if (!step("write server key (lgss_sk -w)", () -> {
+                tool("lgss_sk", "-t", "server", "-f", fs, "-w", server.toString());
+                return Files.size(server) + " bytes, mode " + PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(server));
+            }) || !step("client key: copy, lgss_sk -t client -m", () -> {
+                // The admin's way: the client key is the server key's shared key plus a DH prime.
+                Files.copy(server, client, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                tool("lgss_sk", "-t", "client", "-m", client.toString());
+                return Files.size(client) + " bytes, ffdhe2048 prime";
+            }) || !step("load server key (lgss_sk -l)", () -> {
+                tool("lgss_sk", "-l", server.toString());
+                return "lustre:" + fs + ":default";
+            }) || !step("load client key (lgss_sk -l)", () -> {
+                tool("lgss_sk", "-l", client.toString());
+                return "lustre:" + fs;
+            }) || !step("start simulated kernel", this::startKernel)
+                    || !step("start lsvcgssd -s", this::startDaemon)) {
+                return finish();
+            }
+            for (char svc : new char[] {'i', 'p'}) {
+                String flavor = svc == 'i' ? "ski" : "skpi";
+                KeyPayload.Success[] got = new KeyPayload.Success[1];
+                if (!step(flavor + ": upcall negotiates, key updated", () -> {
+                    got[0] = requestContext(flavor + "-0", svc);
+                    return "context " + got[0].context().length + " bytes, server handle "
+                            + HexFormat.of().formatHex(got[0].handle());
+                })) {
+                    continue;
+                }
+                step(flavor + ": contexts interoperate (SkMech)", () -> verify(got[0], svc == 'p'));
+            }
+            if (repeat > 0 && failures == 0) {
+                step("time " + repeat + " more ski requests", () -> timeRequests(repeat));
+            }
+            return finish();
+        }
+
+        private boolean finish() {
+            out.println(failures == 0
+                    ? "demo: all " + step + " steps held (" + ms(System.nanoTime() - start) + " total)"
+                    : "demo: FAILED: " + failures + " of " + step + " steps did not hold");
+            return failures == 0;
+        }
+
+        interface Body {
+            String run() throws Exception;
+        }
+
+        private boolean step(String title, Body body) {
+            step++;
+            out.printf("%3d. %-46s", step, title);
+            out.flush();
+            long t0 = System.nanoTime();
+            try {
+                String detail = body.run();
+                out.printf("ok  %8s  %s%n", ms(System.nanoTime() - t0), detail == null ? "" : detail);
+                return true;
+            } catch (Exception | AssertionError e) {
+                failures++;
+                out.printf("FAILED (%s)%n      %s%n", ms(System.nanoTime() - t0), e.getMessage());
+                return false;
+            }
+        }
+
+        private static String ms(long nanos) {
+            return String.format("%d ms", TimeUnit.NANOSECONDS.toMillis(nanos));
+        }
+
+        private void tool(String script, String... args) throws Exception {
+            List<String> cmd = new ArrayList<>(List.of(scripts.resolve(script).toString()));
+            cmd.addAll(List.of(args));
+            Path log = dir.resolve(script + ".log");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            Process p = pb.start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new LskException(script + " did not finish within 60 s", LskException.Errno.ETIMEDOUT);
+            }
+            if (p.exitValue() != 0) {
+                throw new LskException(script + " " + String.join(" ", args) + " exited " + p.exitValue() + ": "
+                        + tail(log), LskException.Errno.EIO);
+            }
+        }
+
+        private String startKernel() throws Exception {
+            kernel = SimKernel.start(new SimKernel.Config(dir.resolve("kernel"), dir.resolve("svcgssd.socket"),
+                    CLIENT_NID, "default", NEGOTIATION_TIMEOUT), m -> appendLog("simkernel.log", m));
+            return "parameter root " + kernel.paths().root();
+        }
+
+        private String startDaemon() throws Exception {
+            Path sock = dir.resolve("svcgssd.socket");
+            ProcessBuilder pb = new ProcessBuilder(scripts.resolve("lsvcgssd").toString(), "-s", "-f", "-v",
+                    "--socket", sock.toString()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("lsvcgssd.log").toFile());
+            pb.environment().put(ParamPaths.ENV_ROOT, kernel.paths().root().toString());
+            daemon = pb.start();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!lsk.kernel.KernelChannel.isSocket(sock)) {
+                if (!daemon.isAlive() || System.nanoTime() > end) {
+                    throw new LskException("lsvcgssd did not start: " + tail(dir.resolve("lsvcgssd.log")),
+                            LskException.Errno.EIO);
+                }
+                Thread.sleep(20);
+            }
+            return "pid " + daemon.pid() + ", socket " + sock.getFileName();
+        }
+
+        private String callout(char svc) {
+            return "1:sk:0:0:r:" + svc + ":1:0x" + Long.toHexString(SERVER_NID) + ":" + fs + "-MDT0000_UUID:0x"
+                    + Long.toHexString(CLIENT_NID) + ":" + ProcessHandle.current().pid();
+        }
+
+        /** One client context: request-key (or direct negotiation) until the key holds it. */
+        private KeyPayload.Success requestContext(String name, char svc) throws Exception {
+            String desc = "lskdemo-" + fs + ":" + name;
+            int key;
+            if (viaRequestKey) {
+                if (conf == null) {
+                    installRequestKeyConf();
+                }
+                key = keyring.requestKey("user", desc, callout(svc), demoRing);
+            } else {
+                key = keyring.addKey("user", desc, new byte[1], demoRing);
+                keyring.setPerm(key, 0x3f070000); // possessor all; user view, read, write
+                List<String> cmd = new ArrayList<>(List.of(scripts.resolve("lgss_keyring").toString(),
+                        lsk.upcall.LgssKeyring.NEGOTIATE, "create", Integer.toString(key), "user", desc, callout(svc),
+                        "0", "0", "0", "0", Integer.toString(keyring.resolve(Keyring.SESSION, false))));
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("upcall.log").toFile()));
+                pb.environment().put(ParamPaths.ENV_ROOT, kernel.paths().root().toString());
+                pb.environment().put("LSK_LOG_STDERR", "1");
+                Process p = pb.start();
+                p.waitFor(NEGOTIATION_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+            return awaitContext(key);
+        }
+
+        private void installRequestKeyConf() throws IOException {
+            Path upcall = dir.resolve("upcall.sh");
+            Files.writeString(upcall, "#!/bin/sh\n"
+                    + "export " + ParamPaths.ENV_ROOT + "='" + kernel.paths().root() + "' LSK_LOG_STDERR=1\n"
+                + "PATH='" + Path.of(System.getProperty("java.home"), "bin") + "':$PATH; export PATH\n"
+                    + "exec '" + scripts.resolve("lgss_keyring") + "' \"$@\" 2>>'" + dir.resolve("upcall.log") + "'\n");
+            Files.setPosixFilePermissions(upcall, PosixFilePermissions.fromString("rwx------"));
+            Files.createDirectories(REQUEST_KEY_D);
+            conf = REQUEST_KEY_D.resolve("lsk-demo-" + fs + ".conf");
+            Files.writeString(conf, "create user lskdemo-" + fs + ":* * " + upcall
+                    + " %o %k %t %d %c %u %g %T %P %S\n");
+        }
+
+        private KeyPayload.Success awaitContext(int key) throws Exception {
+            long end = System.nanoTime() + NEGOTIATION_TIMEOUT.toNanos();
+            while (System.nanoTime() < end) {
+                byte[] p;
+                try {
+                    p = keyring.read(key);
+                } catch (KeyringException e) {
+                    throw new LskException("key " + key + " gone (negotiation failed): " + tail(dir.resolve("upcall.log")),
+                            e.errno());
+                }
+                try {
+                    Optional<KeyPayload.Failure> f = KeyPayload.asFailure(p);
+                    if (f.isPresent()) {
+                        throw new LskException("negotiation failed: " + f.get() + "; " + tail(dir.resolve("upcall.log")),
+                                LskException.Errno.EACCES);
+                    }
+                    if (p.length > 1) {
+                        return KeyPayload.parseSuccess(p);
+                    }
+                } finally {
+                    Arrays.fill(p, (byte) 0);
+                }
+                Thread.sleep(5);
+            }
+            throw new LskException("key " + key + " not updated within " + NEGOTIATION_TIMEOUT.toSeconds() + " s: "
+                    + tail(dir.resolve("upcall.log")), LskException.Errno.ETIMEDOUT);
+        }
+
+        /** The kernel's view: import both contexts, exchange protected messages both ways. */
+        private String verify(KeyPayload.Success c, boolean privacy) throws Exception {
+            Downcalls.Rsc rsc = kernel.serverContext(c.handle()).orElseThrow(() -> new LskException(
+                    "no rsc downcall for handle " + HexFormat.of().formatHex(c.handle()), LskException.Errno.ENOENT));
+            if (!rsc.mech().equals("sk") || !rsc.nodemap().equals("default")
+                    || rsc.flags() != Downcalls.RSC_FLAG_ROOT || c.seqWindow() != SimKernel.SEQ_WINDOW) {
+                throw new LskException("rsc downcall or key payload fields unexpected", LskException.Errno.EPROTO);
+            }
+            byte[] cctx = c.context(), sctx = rsc.context();
+            try (SkMech client = SkMech.importContext(cctx, Clock.systemUTC());
+                 SkMech server = SkMech.importContext(sctx, Clock.systemUTC());
+                 SkMech serverOut = server.reverse()) {
+                if (client.privacy() != privacy || server.privacy() != privacy) {
+                    throw new LskException("contexts " + (privacy ? "lack" : "carry") + " an encryption key",
+                            LskException.Errno.EPROTO);
+                }
+                byte[] req = "RPC request, client to server".getBytes(StandardCharsets.US_ASCII);
+                byte[] rep = "RPC reply, server to client".getBytes(StandardCharsets.US_ASCII);
+                server.verifyMic(client.getMic(req), req);
+                client.verifyMic(serverOut.getMic(rep), rep);
+                byte[] forged = req.clone();
+                forged[0] ^= 1;
+                expectRejected(() -> server.verifyMic(client.getMic(req), forged), "a MIC over a changed message");
+                String what = "MIC both ways";
+                if (privacy) {
+                    byte[] hdr = "gss header".getBytes(StandardCharsets.US_ASCII);
+                    check(Arrays.equals(SkMech.padded(req), server.unwrap(hdr, client.wrap(hdr, req))), "wrap c->s");
+                    check(Arrays.equals(SkMech.padded(rep), client.unwrap(hdr, serverOut.wrap(hdr, rep))), "wrap s->c");
+                    byte[] tok = client.wrap(hdr, req);
+                    tok[tok.length - 1] ^= 1;
+                    expectRejected(() -> server.unwrap(hdr, tok), "a changed wrap token");
+                    what = "wrap/unwrap and MIC both ways";
+                }
+                return what + ", tampering rejected (" + client.hmacAlg().kernelName() + ")";
+            } finally {
+                Arrays.fill(cctx, (byte) 0);
+                Arrays.fill(sctx, (byte) 0);
+            }
+        }
+
+        interface GssCall {
+            void run() throws GssException;
+        }
+
+        private static void expectRejected(GssCall c, String what) throws LskException {
+            try {
+                c.run();
+            } catch (GssException e) {
+                return;
+            }
+            throw new LskException("the kernel model accepted " + what, LskException.Errno.EPROTO);
+        }
+
+        private static void check(boolean ok, String what) throws LskException {
+            if (!ok) {
+                throw new LskException(what + " did not give the message back", LskException.Errno.EPROTO);
+            }
+        }
+
+        private String timeRequests(int n) throws Exception {
+            long[] t = new long[n];
+            for (int i = 0; i < n; i++) {
+                long t0 = System.nanoTime();
+                KeyPayload.Success s = requestContext("t" + i, 'i');
+                t[i] = System.nanoTime() - t0;
+                if (kernel.serverContext(s.handle()).isEmpty()) {
+                    throw new LskException("request " + i + ": no server context", LskException.Errno.ENOENT);
+                }
+            }
+            Arrays.sort(t);
+            return "request to key updated: min " + ms(t[0]) + ", median " + ms(t[n / 2]) + ", max " + ms(t[n - 1]);
+        }
+
+        private void appendLog(String name, String line) {
+            try {
+                Files.writeString(dir.resolve(name), line + "\n", StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                // logging is best effort
+            }
+        }
+
+        private static String tail(Path log) {
+            try {
+                List<String> l = Files.exists(log) ? Files.readAllLines(log) : List.of();
+                return l.isEmpty() ? "(no output)" : String.join(" | ", l.subList(Math.max(0, l.size() - 4), l.size()));
+            } catch (IOException e) {
+                return "(" + e.getMessage() + ")";
+            }
+        }
+
+        /** Removes everything the run created; false if something could not be removed. */
+        boolean cleanup() {
+            List<String> problems = new ArrayList<>();
+            if (daemon != null) {
+                daemon.destroy();
+                try {
+                    if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
+                        daemon.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (kernel != null) {
+                kernel.close();
+            }
+            try {
+                if (conf != null) {
+                    Files.deleteIfExists(conf);
+                }
+            } catch (IOException e) {
+                problems.add("remove " + conf + ": " + e.getMessage());
+            }
+            int removed = 0;
+            try {
+                for (int k : keyring.find(Keyring.USER, d -> d.matchesBase("lustre:" + fs))) {
+                    keyring.unlink(k, Keyring.USER);
+                    removed++;
+                }
+                keyring.invalidate(demoRing);
+            } catch (KeyringException e) {
+                problems.add("keyring: " + e.getMessage());
+            }
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                problems.add("remove " + dir + ": " + e.getMessage());
+            }
+            out.println("  cleanup: daemon stopped, " + removed + " SSK keys and the request keys removed, "
+                    + (conf != null ? "request-key.d entry and " : "") + "work dir removed"
+                    + (problems.isEmpty() ? "" : "; PROBLEMS: " + String.join("; ", problems)));
+            return problems.isEmpty();
+        }
+    }
+}

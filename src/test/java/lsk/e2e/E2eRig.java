@@ -1,0 +1,235 @@
+package lsk.e2e;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import lsk.LskException;
+import lsk.crypto.Ffdhe;
+import lsk.gssd.Svcgssd;
+import lsk.handshake.Entropy;
+import lsk.handshake.NodemapResolver;
+import lsk.handshake.Responder;
+import lsk.kernel.ChannelNative;
+import lsk.kernel.Downcalls;
+import lsk.kernel.Log;
+import lsk.kernel.SimKernel;
+import lsk.keyfile.HmacAlg;
+import lsk.keyfile.KeyConfig;
+import lsk.keyring.Keyring;
+import lsk.keyring.KeyringException;
+import lsk.keyring.KeyringKeySource;
+import lsk.keyring.SkKeyring;
+import lsk.upcall.KeyPayload;
+
+/**
+ * One end-to-end setup on this machine: a simulated kernel and an in-process lsvcgssd under a
+ * temp dir, SSK keys of a unique file system name in the real user keyring, a private keyring
+ * the requested keys land in, and an {@code /etc/request-key.d} entry that has the real
+ * {@code /sbin/request-key} run {@code scripts/lgss_keyring} for key type {@code user} with
+ * descriptions {@code lskit-<fs>:*}. {@link #close} removes all of it, also after failures.
+ */
+final class E2eRig implements AutoCloseable {
+    static final long CLIENT_NID = 0x00020000c0a80132L; // 192.168.1.50@tcp
+    static final long SERVER_NID = 0x00020000c0a80165L; // 192.168.1.101@tcp
+    static final String REQUEST_KEY_D = "/etc/request-key.d";
+
+    final String fs;
+    final Path dir;
+    final Keyring keyring;
+    final SkKeyring sk;
+    final List<String> log = new CopyOnWriteArrayList<>();
+    private final SecureRandom random = new SecureRandom();
+    private final Path conf;
+    private final int requestRing;
+    private SimKernel kernel;
+    private Svcgssd daemon;
+
+    /** @param dir a fresh temp dir (removed by the caller) */
+    E2eRig(Path dir) throws Exception {
+        this.dir = dir;
+        byte[] tag = new byte[3];
+        random.nextBytes(tag);
+        fs = "it" + HexFormat.of().formatHex(tag); // Lustre fsnames have at most 8 characters
+        keyring = Keyring.open();
+        sk = new SkKeyring(keyring, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), 0,
+                java.time.Clock.systemDefaultZone(), random);
+        conf = Path.of(REQUEST_KEY_D, "lsk-it-" + fs + ".conf");
+        // A keyring of our own, linked into the session keyring: requested keys land here and go with it.
+        requestRing = keyring.addKey("keyring", "lskit-" + fs, new byte[0], Keyring.SESSION);
+    }
+
+    Path basedir() {
+        return Path.of(System.getProperty("lsk.basedir", ".")).toAbsolutePath().normalize();
+    }
+
+    /** Starts the simulated kernel and the daemon; writes the request-key.d entry. */
+    E2eRig start() throws Exception {
+        return start(true);
+    }
+
+    E2eRig start(boolean requestKey) throws Exception {
+        Path sock = dir.resolve("svcgssd.socket");
+        kernel = SimKernel.start(new SimKernel.Config(dir.resolve("kernel"), sock, CLIENT_NID, "default",
+                Duration.ofSeconds(30)), log::add);
+        Log dlog = (lvl, m) -> log.add("lsvcgssd: " + m);
+        daemon = new Svcgssd(new Svcgssd.Options(sock, kernel.paths(), true, Duration.ofSeconds(5), 2),
+                new Responder(new KeyringKeySource(keyring), NodemapResolver.NONE, Entropy.secure()),
+                ChannelNative.load(), dlog);
+        daemon.start();
+        if (!requestKey) {
+            return this;
+        }
+        Path upcall = dir.resolve("upcall.sh");
+        Files.writeString(upcall, "#!/bin/sh\n"
+                + "export LSK_PARAM_ROOT='" + kernel.paths().root() + "' LSK_LOG_STDERR=1\n"
+                + "PATH='" + Path.of(System.getProperty("java.home"), "bin") + "':$PATH; export PATH\n"
+                + "exec '" + basedir().resolve("scripts/lgss_keyring") + "' \"$@\" 2>>'" + dir.resolve("upcall.log")
+                + "'\n");
+        Files.setPosixFilePermissions(upcall, PosixFilePermissions.fromString("rwx------"));
+        Files.writeString(kernel.paths().simulatedBase().resolve("sptlrpc/gss/lgss_keyring/debug_level"), "4\n");
+        Files.createDirectories(conf.getParent());
+        Files.writeString(conf, "create user lskit-" + fs + ":* * " + upcall + " %o %k %t %d %c %u %g %T %P %S\n");
+        return this;
+    }
+
+    SimKernel kernel() {
+        return kernel;
+    }
+
+    Svcgssd daemon() {
+        return daemon;
+    }
+
+    byte[] newSharedKey() {
+        byte[] k = new byte[32];
+        random.nextBytes(k);
+        return k;
+    }
+
+    KeyConfig serverKey(byte[] shared, HmacAlg hmac) {
+        return KeyConfig.builder().type(KeyConfig.TYPE_SERVER).fsname(fs).nodemap("default").hmacAlg(hmac.id())
+                .sharedKey(shared).primeBits(2048).build();
+    }
+
+    KeyConfig clientKey(byte[] shared, HmacAlg hmac) {
+        return KeyConfig.builder().type(KeyConfig.TYPE_CLIENT).fsname(fs).nodemap("default").hmacAlg(hmac.id())
+                .sharedKey(shared).primeBits(2048).prime(Ffdhe.FFDHE2048.primeBytes()).build();
+    }
+
+    String target() {
+        return fs + "-MDT0000_UUID";
+    }
+
+    /** Callout info for a root (r) credential of service type {@code svc} (i or p), optional client uuid. */
+    String callout(char svc, String clientUuid) {
+        return "1:sk:0:0:r:" + svc + ":1:0x" + Long.toHexString(SERVER_NID) + ":" + target() + ":0x"
+                + Long.toHexString(CLIENT_NID) + ":" + ProcessHandle.current().pid()
+                + (clientUuid == null ? "" : ":" + clientUuid);
+    }
+
+    /** A key of our own to negotiate into without request-key (in-process tests). */
+    int placeholderKey(String name) throws KeyringException {
+        return keyring.addKey("user", "lskit-" + fs + ":" + name, new byte[1], requestRing);
+    }
+
+    /** request_key(2) through /sbin/request-key; the key's serial (instantiated, maybe not yet negotiated). */
+    int request(String name, String callout) throws KeyringException {
+        return keyring.requestKey("user", "lskit-" + fs + ":" + name, callout, requestRing);
+    }
+
+    /** The key's payload once the background negotiation replaced the placeholder byte. */
+    byte[] awaitPayload(int key, Duration timeout) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            byte[] p;
+            try {
+                p = keyring.read(key);
+            } catch (KeyringException e) {
+                throw new AssertionError("key " + key + " is gone (" + e.getMessage() + "): negotiation failed; "
+                        + diagnostics(), e);
+            }
+            Optional<KeyPayload.Failure> f = KeyPayload.asFailure(p);
+            if (f.isPresent()) {
+                throw new AssertionError("key " + key + " holds the error payload " + f.get() + "; " + diagnostics());
+            }
+            if (p.length > 1) {
+                return p;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("key " + key + " not updated within " + timeout + "; " + diagnostics());
+    }
+
+    Optional<Downcalls.Rsc> serverContext(byte[] handle) {
+        return kernel.serverContext(handle);
+    }
+
+    String diagnostics() {
+        String up;
+        try {
+            up = Files.exists(dir.resolve("upcall.log")) ? Files.readString(dir.resolve("upcall.log")) : "(none)";
+        } catch (java.io.IOException e) {
+            up = e.toString();
+        }
+        return "upcall log:\n" + up + "\ndaemon/kernel log:\n" + String.join("\n", log);
+    }
+
+    void load(KeyConfig cfg, SkKeyring.LoadOptions options) throws LskException {
+        sk.load(cfg, options);
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(daemon);
+        closeQuietly(kernel);
+        try {
+            Files.deleteIfExists(conf);
+        } catch (Exception e) {
+            // reported by the leak check of the next run
+        }
+        try {
+            for (int k : keyring.find(Keyring.USER, d -> d.matchesBase("lustre:" + fs))) {
+                keyring.unlink(k, Keyring.USER);
+            }
+        } catch (KeyringException e) {
+            // best effort
+        }
+        try {
+            keyring.invalidate(requestRing);
+        } catch (KeyringException e) {
+            // best effort
+        }
+    }
+
+    static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static void wipe(byte[]... arrays) {
+        for (byte[] a : arrays) {
+            Arrays.fill(a, (byte) 0);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // best effort
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package lsk.upcall;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import lsk.cli.Io;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command refuses bad upcalls with exit 1 and one logged error, before touching any key. */
+class LgssKeyringCommandTest {
+    @TempDir
+    Path tmp;
+
+    private String[] run(List<String> argv) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        // The parameter root is an empty dir: no debug_level there, so the default level (warnings).
+        Io io = new Io(InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), tmp,
+                Map.of("LSK_LOG_STDERR", "1", "LSK_PARAM_ROOT", tmp.toString()));
+        int rc = new LgssKeyring().run(argv, io);
+        return new String[] {Integer.toString(rc), err.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void malformedUpcallsAreLoggedAndRefused() {
+        String[] r = run(List.of("create", "1", "lgssc"));
+        assertEquals("1", r[0]);
+        assertTrue(r[1].contains("invalid parameter number 3"), r[1]);
+
+        r = run(UpcallParsersTest.argv().stream().map(a -> a.equals("987654") ? "x" : a).toList());
+        assertEquals("1", r[0]);
+        assertTrue(r[1].contains("session keyring"), r[1]);
+
+        List<String> badCoinfo = UpcallParsersTest.argv();
+        badCoinfo.set(4, "1:sk:0:0:r:i:2:0x1:tgt\u0007:0x2:1");
+        r = run(badCoinfo);
+        assertEquals("1", r[0]);
+        assertTrue(r[1].contains("invalid callout info"), r[1]);
+        assertEquals(1, r[1].lines().count(), "one log line: " + r[1]);
+    }
+
+    @Test
+    void otherMechanismsAreNotHandled() {
+        List<String> a = UpcallParsersTest.argv();
+        a.set(4, UpcallParsersTest.KERNEL_COINFO.replace(":sk:", ":krb5:"));
+        String[] r = run(a);
+        assertEquals("1", r[0]);
+        assertTrue(r[1].contains("unsupported mech: krb5"), r[1]);
+    }
+}

@@ -1,0 +1,179 @@
+package lsk.upcall;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import lsk.LskException;
+import lsk.handshake.Flags;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * lgss_keyring's two inputs from the kernel and request-key: the callout info (format of the
+ * kernel's {@code "%d:%s:%u:%u:%s:%c:%d:%#llx:%s:%#llx:%d"}, SK-PROTOCOL.md section 6) and the
+ * argv. Well-formed input parses to the right fields; anything else is refused with EINVAL.
+ */
+class UpcallParsersTest {
+    /** As the kernel formats it: root flags, integrity, NIDs with %#llx, the client obd name as target. */
+    static final String KERNEL_COINFO = "17:sk:0:0:r:i:2:0x20000c0a80165:tank-MDT0000-mdc-ffff8a3c41c6d000:"
+            + "0x20000c0a80132:4242";
+
+    @Test
+    void kernelFormattedCalloutParses() throws Exception {
+        CalloutInfo c = CalloutInfo.parse(KERNEL_COINFO);
+        assertEquals(17, c.secid());
+        assertEquals("sk", c.mech());
+        assertEquals(0, c.uid());
+        assertTrue(c.root() && !c.mdt() && !c.ost() && c.rootCred());
+        assertEquals('i', c.svcType());
+        assertEquals(2, c.lustreSvc());
+        assertEquals(0x20000c0a80165L, c.targetNid());
+        assertEquals("tank-MDT0000-mdc-ffff8a3c41c6d000", c.targetUuid());
+        assertEquals(0x20000c0a80132L, c.selfNid());
+        assertEquals(4242, c.pid());
+        assertNull(c.clientUuid());
+        assertEquals(Flags.ROOT | Flags.SVC_INTEGRITY, c.wireFlags());
+    }
+
+    @Test
+    void userCredentialsHaveEmptyFlagsAndTwelfthFieldIsTheClientUuid() throws Exception {
+        CalloutInfo c = CalloutInfo.parse("3:sk:1000:100::p:1:0:tank-OST0001_UUID:0x50000c0a80132:0:cl-uuid-1");
+        assertFalse(c.rootCred());
+        assertEquals(1000, c.uid());
+        assertEquals(100, c.gid());
+        assertEquals(0L, c.targetNid()); // %#llx prints 0 as "0"
+        assertEquals("cl-uuid-1", c.clientUuid());
+        assertEquals(Flags.SVC_PRIVACY, c.wireFlags());
+    }
+
+    @Test
+    void flagLettersAndServiceTypes() throws Exception {
+        CalloutInfo c = CalloutInfo.parse(KERNEL_COINFO.replace(":r:i:", ":mo:n:"));
+        assertTrue(!c.root() && c.mdt() && c.ost() && c.rootCred());
+        assertEquals(Flags.MDT | Flags.OST | Flags.SVC_NULL, c.wireFlags());
+        assertEquals(Flags.ROOT | Flags.MDT | Flags.SVC_AUTH,
+                CalloutInfo.parse(KERNEL_COINFO.replace(":r:i:", ":rm:a:")).wireFlags());
+        assertEquals(4294967295L, Integer.toUnsignedLong(
+                CalloutInfo.parse(KERNEL_COINFO.replace("17:sk:0:0", "17:sk:4294967295:0")).uid()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "",                                                     // nothing
+        "17:sk:0:0:r:i:2:0x1:tgt:0x2",                          // 10 fields
+        "17:sk:0:0:r:i:2:0x1:tgt:0x2:1:cl:extra",               // 13 fields
+        ":sk:0:0:r:i:2:0x1:tgt:0x2:1",                          // empty secid
+        "-1:sk:0:0:r:i:2:0x1:tgt:0x2:1",                        // negative secid
+        "+1:sk:0:0:r:i:2:0x1:tgt:0x2:1",                        // sign
+        "0x11:sk:0:0:r:i:2:0x1:tgt:0x2:1",                      // hex where the kernel writes %d
+        "017:sk:0:0:r:i:2:0x1:tgt:0x2:1",                       // leading zero (octal in strtol)
+        "2147483648:sk:0:0:r:i:2:0x1:tgt:0x2:1",                // secid beyond int
+        "17:sk:4294967296:0:r:i:2:0x1:tgt:0x2:1",               // uid beyond u32
+        "17:sk:0:99999999999:r:i:2:0x1:tgt:0x2:1",              // gid beyond u32
+        "17::0:0:r:i:2:0x1:tgt:0x2:1",                          // empty mech
+        "17:SK:0:0:r:i:2:0x1:tgt:0x2:1",                        // not a mechanism name
+        "17:sk/../x:0:0:r:i:2:0x1:tgt:0x2:1",                   // path-like mech
+        "17:sk:0:0:rr:i:2:0x1:tgt:0x2:1",                       // repeated flag
+        "17:sk:0:0:x:i:2:0x1:tgt:0x2:1",                        // unknown flag
+        "17:sk:0:0:r::2:0x1:tgt:0x2:1",                         // empty service type
+        "17:sk:0:0:r:ip:2:0x1:tgt:0x2:1",                       // two service types
+        "17:sk:0:0:r:x:2:0x1:tgt:0x2:1",                        // unknown service type
+        "17:sk:0:0:r:i:65536:0x1:tgt:0x2:1",                    // lustre svc beyond 16 bits
+        "17:sk:0:0:r:i:2::tgt:0x2:1",                           // empty target nid
+        "17:sk:0:0:r:i:2:0xZZ:tgt:0x2:1",                       // not hex
+        "17:sk:0:0:r:i:2:0x10000000000000000:tgt:0x2:1",        // beyond 64 bits
+        "17:sk:0:0:r:i:2:0x1::0x2:1",                           // empty target
+        "17:sk:0:0:r:i:2:0x1:tgt:0x2:",                         // empty pid
+        "17:sk:0:0:r:i:2:0x1:tgt:0x2:1:",                       // empty client uuid
+        "17:sk:0:0:r:i:2:0x1:t gt:0x2:1",                       // space
+        "17:sk:0:0:r:i:2:0x1:tgt\n:0x2:1",                      // newline (log injection)
+        "17:sk:0:0:r:i:2:0x1:tgt\u0000x:0x2:1",                 // NUL
+        "17:sk:0:0:r:i:2:0x1:t\u00e9t:0x2:1",                   // non-ASCII
+        "17:sk:0:0:r:i:2:0x1:tgt:0x2:\u0661",                   // non-ASCII digit
+    })
+    void hostileCalloutInfoIsRefused(String s) {
+        CalloutInfo.Malformed e = assertThrows(CalloutInfo.Malformed.class, () -> CalloutInfo.parse(s));
+        assertEquals(LskException.Errno.EINVAL, e.errno());
+        assertFalse(e.getMessage().contains("\n"), "message must stay one log line");
+    }
+
+    @Test
+    void oversizedFieldsAreRefused() {
+        String longTarget = "t".repeat(CalloutInfo.MAX_UUID + 1);
+        assertThrows(CalloutInfo.Malformed.class, () -> CalloutInfo.parse(KERNEL_COINFO.replace(
+                "tank-MDT0000-mdc-ffff8a3c41c6d000", longTarget)));
+        assertThrows(CalloutInfo.Malformed.class, () -> CalloutInfo.parse(KERNEL_COINFO + ":" + "c".repeat(40)));
+        String huge = KERNEL_COINFO.replace("4242", "4242" + ":" + "x".repeat(CalloutInfo.MAX_LENGTH));
+        assertThrows(CalloutInfo.Malformed.class, () -> CalloutInfo.parse(huge));
+        assertThrows(CalloutInfo.Malformed.class, () -> CalloutInfo.parse(":".repeat(100_000)));
+    }
+
+    static List<String> argv(String... head) {
+        List<String> a = new ArrayList<>(List.of(head));
+        a.addAll(List.of("create", "123456", "lgssc", "desc:tank", KERNEL_COINFO, "0", "0", "0", "0", "987654"));
+        return a;
+    }
+
+    @Test
+    void requestKeyArgvParses() throws Exception {
+        UpcallArgs a = UpcallArgs.parse(argv());
+        assertNull(a.realm());
+        assertEquals(123456, a.keyId());
+        assertEquals("lgssc", a.type());
+        assertEquals("desc:tank", a.description());
+        assertEquals(987654, a.sessionKeyring());
+        assertEquals("sk", a.callout().mech());
+        assertEquals("EXAMPLE.COM", UpcallArgs.parse(argv("-R", "EXAMPLE.COM")).realm());
+        assertEquals("EXAMPLE.COM", UpcallArgs.parse(argv("-REXAMPLE.COM")).realm());
+        assertEquals("EXAMPLE.COM", UpcallArgs.parse(argv("--realm=EXAMPLE.COM")).realm());
+        assertEquals("EXAMPLE.COM", UpcallArgs.parse(argv("--realm", "EXAMPLE.COM")).realm());
+    }
+
+    @Test
+    void hostileArgvIsRefused() {
+        List<List<String>> bad = new ArrayList<>();
+        bad.add(List.of());
+        bad.add(List.of("-R"));
+        bad.add(argv().subList(0, 9));                          // 9 parameters
+        List<String> eleven = argv();
+        eleven.add("extra");
+        bad.add(eleven);
+        bad.add(argv("-x"));                                    // unknown option counts as a parameter
+        for (int i : new int[] {1, 5, 6, 7, 8, 9}) {            // numeric fields
+            for (String v : new String[] {"", "abc", "-5", "+5", "0x10", "99999999999", "2147483648", "1 2"}) {
+                List<String> a = argv();
+                a.set(i, v);
+                bad.add(a);
+            }
+        }
+        List<String> op = argv();
+        op.set(0, "update");
+        bad.add(op);
+        List<String> co = argv();
+        co.set(4, "garbage");
+        bad.add(co);
+        for (List<String> a : bad) {
+            LskException e = assertThrows(LskException.class, () -> UpcallArgs.parse(a), a.toString());
+            assertEquals(LskException.Errno.EINVAL, e.errno(), a.toString());
+        }
+    }
+
+    @Test
+    void typeAndDescriptionAreBounded() {
+        List<String> a = argv();
+        a.set(3, "d".repeat(UpcallArgs.MAX_DESCRIPTION + 1));
+        assertThrows(LskException.class, () -> UpcallArgs.parse(a));
+        List<String> b = argv();
+        b.set(2, "lg\nssc");
+        assertThrows(LskException.class, () -> UpcallArgs.parse(b));
+        List<String> c = argv();
+        c.set(3, "desc\u0007");
+        assertThrows(LskException.class, () -> UpcallArgs.parse(c));
+    }
+}
