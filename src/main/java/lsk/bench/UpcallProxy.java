@@ -71,6 +71,14 @@ final class UpcallProxy {
                 java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
                 rc |= lsk.cli.Main.run(List.of("lgss_sk", "-t", "client", "-f", "tank", "-w", "k"),
                         new Io(io.in(), quiet, quiet, dir, io.env()));
+                // What the upcall also initialises: the JVM arguments it hands the detached
+                // negotiation, JNA and the native shim.
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+                try {
+                    lsk.keyring.Keyring.open();
+                } catch (Throwable e) {
+                    // no keyring access here: the classes are loaded all the same
+                }
                 for (String c : List.of("lsk.upcall.LgssKeyring", "lsk.upcall.Keyctl", "lsk.upcall.UpcallArgs",
                         "lsk.upcall.CalloutInfo", "lsk.kernel.KernelChannel", "lsk.kernel.ReplyBuffer",
                         "lsk.kernel.ParamPaths", "lsk.kernel.Log", "com.sun.jna.Native", "com.sun.jna.Pointer",
