@@ -16,9 +16,9 @@ import lsk.kernel.Log;
  * Warms the JIT up when the daemon starts: in-memory handshakes with a throwaway key on a
  * background thread. Measured: in a fresh JVM the responder takes 25-130 ms per request for
  * its first 20-30 requests (PBKDF2 and modPow not yet compiled by C2) against about 3 ms warm;
- * these 60 handshakes take 2-2.6 s at start-up, after which requests take 3 ms. The first
- * requests after a (re)start are often a whole mount storm. Nothing of it reaches the kernel
- * or the keyring.
+ * these 60 handshakes take 2-2.6 s at start-up, after which requests take 3 ms (a server
+ * usually starts well before its clients mount). It stops at the first real request, which
+ * then has the cores to itself. Nothing of it reaches the kernel or the keyring.
  */
 final class Warmup {
     /** Handshakes run: enough for C2 to have compiled the hot loops. */
@@ -27,15 +27,19 @@ final class Warmup {
     private Warmup() {
     }
 
-    static Thread start(Log log) {
-        Thread t = new Thread(() -> run(log), "svcgssd-warmup");
+    /**
+     * @param served true once the daemon has taken a real request: warm-up then stops, so it
+     *               never competes with real requests for the cores (they warm the JIT themselves)
+     */
+    static Thread start(Log log, java.util.function.BooleanSupplier served) {
+        Thread t = new Thread(() -> run(log, served), "svcgssd-warmup");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
         return t;
     }
 
-    private static void run(Log log) {
+    private static void run(Log log, java.util.function.BooleanSupplier served) {
         byte[] shared = new byte[32];
         new SecureRandom().nextBytes(shared);
         KeyConfig client = KeyConfig.builder().type(KeyConfig.TYPE_CLIENT).fsname("warmup").sharedKey(shared)
@@ -44,7 +48,8 @@ final class Warmup {
         Responder responder = new Responder(d -> List.of(server), NodemapResolver.NONE, Entropy.secure());
         long t0 = System.nanoTime();
         try {
-            for (int i = 0; i < HANDSHAKES; i++) {
+            int i = 0;
+            for (; i < HANDSHAKES && !served.getAsBoolean(); i++) {
                 int flags = Flags.ROOT | (i % 4 == 3 ? Flags.SVC_PRIVACY : Flags.SVC_INTEGRITY);
                 Initiator ini = Initiator.start(client, "warmup-MDT0000_UUID", flags, 1, Entropy.secure());
                 try {
@@ -53,7 +58,7 @@ final class Warmup {
                     // short S: the work was done all the same
                 }
             }
-            log.log(Log.DEBUG, "JIT warm-up: " + HANDSHAKES + " handshakes in " + (System.nanoTime() - t0) / 1_000_000
+            log.log(Log.DEBUG, "JIT warm-up: " + i + " handshakes in " + (System.nanoTime() - t0) / 1_000_000
                     + " ms");
         } catch (Exception e) {
             log.log(Log.DEBUG, "JIT warm-up stopped: " + e.getClass().getSimpleName());
