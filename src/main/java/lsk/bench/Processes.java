@@ -22,16 +22,16 @@ final class Processes {
     }
 
     /** JVM options tried for one-shot processes, by label. */
-    static final List<String[]> VARIANTS = List.of(
-            new String[] {"default"},
-            new String[] {"c1", "-XX:TieredStopAtLevel=1"},
-            new String[] {"appcds", "@CDS"},
-            new String[] {"appcds_c1", "@CDS", "-XX:TieredStopAtLevel=1"},
+    static final List<List<String>> VARIANTS = List.of(
+            List.of("default"),
+            List.of("c1", "-XX:TieredStopAtLevel=1"),
+            List.of("appcds", "@CDS"),
+            List.of("appcds_c1", "@CDS", "-XX:TieredStopAtLevel=1"),
             // what scripts/lsk gives lgss_keyring
-            new String[] {"appcds_c1_serialgc", "@CDS", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-XX:-UsePerfData"});
+            List.of("appcds_c1_serialgc", "@CDS", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-XX:-UsePerfData"));
     /** What scripts/lsk gives lgss_sk: C2 kept for prime generation. */
-    static final String[] LGSS_SK_SCRIPT = {"appcds_serialgc", "@CDS", "-XX:+UseSerialGC", "-XX:-UsePerfData"};
+    static final List<String> LGSS_SK_SCRIPT = List.of("appcds_serialgc", "@CDS", "-XX:+UseSerialGC", "-XX:-UsePerfData");
 
     private Processes() {
     }
@@ -55,28 +55,28 @@ final class Processes {
             List<String> noop = List.of("lsk.cli.Main", "--help");
             double best = Double.MAX_VALUE;
             String bestName = null;
-            for (String[] v : VARIANTS) {
-                if (!allVariants && v[0].matches("appcds|appcds_c1")) {
+            for (List<String> v : VARIANTS) {
+                if (!allVariants && v.get(0).matches("appcds|appcds_c1")) {
                     continue;
                 }
                 List<String> opts = new ArrayList<>();
-                for (int i = 1; i < v.length; i++) {
-                    opts.add(v[i].equals("@CDS") ? "-XX:SharedArchiveFile=" + jsa : v[i]);
+                for (int i = 1; i < v.size(); i++) {
+                    opts.add(v.get(i).equals("@CDS") ? "-XX:SharedArchiveFile=" + jsa : v.get(i));
                 }
                 double start = median(runs, java, opts, cp, noop, dir);
-                sink.put("jvm_start_noop_" + v[0] + "_ms", start, "ms");
+                sink.put("jvm_start_noop_" + v.get(0) + "_ms", start, "ms");
                 double up = median(runs, java, opts, cp, upcall, dir);
-                sink.put("upcall_proxy_ffdhe2048_" + v[0] + "_ms", up, "ms");
+                sink.put("upcall_proxy_ffdhe2048_" + v.get(0) + "_ms", up, "ms");
                 if (up < best) {
                     best = up;
-                    bestName = v[0];
+                    bestName = v.get(0);
                 }
             }
             // A client key (ffdhe2048, the default for 2048 bits) written by a whole lgss_sk process.
-            for (String[] v : List.of(VARIANTS.get(0), LGSS_SK_SCRIPT)) {
+            for (List<String> v : List.of(VARIANTS.get(0), LGSS_SK_SCRIPT)) {
                 List<String> opts = new ArrayList<>();
-                for (int i = 1; i < v.length; i++) {
-                    opts.add(v[i].equals("@CDS") ? "-XX:SharedArchiveFile=" + jsa : v[i]);
+                for (int i = 1; i < v.size(); i++) {
+                    opts.add(v.get(i).equals("@CDS") ? "-XX:SharedArchiveFile=" + jsa : v.get(i));
                 }
                 int[] n = {0};
                 double[] t = new double[runs];
@@ -84,15 +84,15 @@ final class Processes {
                     List<String> cmd = new ArrayList<>(List.of(java));
                     cmd.addAll(opts);
                     cmd.addAll(List.of("-cp", cp, "lsk.cli.Main", "lgss_sk", "-t", "client", "-f", "tank", "-w",
-                            "k" + v[0] + (n[0]++)));
+                            "k" + v.get(0) + (n[0]++)));
                     long s0 = System.nanoTime();
                     run(cmd, dir);
                     t[i] = (System.nanoTime() - s0) / 1e6;
                 }
                 double m = Harness.median(t);
-                sink.put("keywrite_client_ffdhe2048_process_" + v[0] + "_ms", m, "ms");
+                sink.put("keywrite_client_ffdhe2048_process_" + v.get(0) + "_ms", m, "ms");
                 summary.add(String.format(Locale.ROOT, "client key (ffdhe2048) by a whole lgss_sk process, %s: %s ms "
-                        + "(target < 500 ms: %s)", v[0], Bench.fmt(m), m < 500 ? "met" : "NOT met"));
+                        + "(target < 500 ms: %s)", v.get(0), Bench.fmt(m), m < 500 ? "met" : "NOT met"));
             }
             upcallOnSimulatedKernel(sink, allVariants ? 15 : 3, java, cp, summary);
             summary.add(String.format(Locale.ROOT, "upcall proxy (JVM start + initiator work, ffdhe2048): best %s ms "
