@@ -63,12 +63,13 @@ public final class SkMech implements AutoCloseable {
     public static final int OFF_HDR_VERSION = 0;
     public static final int OFF_HDR_COUNTER = 8;
     /**
-     * AES block: messages are padded to a multiple of it (see {@link #padded}) and unwrap wants
-     * a multiple of it, as SK-PROTOCOL.md section 5 states. The kernel pads to the blocksize its
-     * crypto API reports for {@code ctr(aes)}; Linux declares CTR a stream mode (blocksize 1),
-     * in which case a real kernel neither pads nor checks. To verify on a real node.
+     * Block size the kernel pads wrapped messages to: what the Linux crypto API reports for
+     * {@code ctr(aes)}. Linux declares CTR a stream mode (the ctr template's cra_blocksize is 1),
+     * so {@code gss_wrap_sk} adds no padding ({@code gss_add_padding} with block size 1) and
+     * {@code gss_unwrap_sk}'s multiple-of-blocksize check always holds. SK-PROTOCOL.md section 5
+     * says "padded to 16 bytes"; the kernel code wins, since interop with real nodes is the point.
      */
-    public static final int PAD_BLOCK = 16;
+    public static final int PAD_BLOCK = 1;
     /** GSS_S_CONTEXT_EXPIRED (RFC 2744). */
     public static final int GSS_S_CONTEXT_EXPIRED = 12 << 16;
 
@@ -301,12 +302,17 @@ public final class SkMech implements AutoCloseable {
         }
     }
 
-    /**
-     * The message as wrap encrypts it: padded to a multiple of {@link #PAD_BLOCK} with n bytes
-     * of value n (nothing added when already aligned), as the kernel's {@code gss_add_padding}.
-     */
+    /** The message as wrap encrypts it: {@link #addPadding} to {@link #PAD_BLOCK}. */
     public static byte[] padded(byte[] message) {
-        int pad = (PAD_BLOCK - message.length % PAD_BLOCK) % PAD_BLOCK;
+        return addPadding(message, PAD_BLOCK);
+    }
+
+    /**
+     * The kernel's {@code gss_add_padding}: pads to a multiple of {@code blockSize} (a power of
+     * two) with n bytes of value n; nothing is added when already aligned.
+     */
+    public static byte[] addPadding(byte[] message, int blockSize) {
+        int pad = (blockSize - (message.length & (blockSize - 1))) & (blockSize - 1);
         byte[] out = Arrays.copyOf(message, message.length + pad);
         Arrays.fill(out, message.length, out.length, (byte) pad);
         return out;
