@@ -83,6 +83,7 @@ public final class SvcgssdCommand implements Command {
             Svcgssd d = new Svcgssd(new Svcgssd.Options(socket, paths, true, Duration.ofSeconds(5),
                     Runtime.getRuntime().availableProcessors()), responder, shim, log);
             d.start();
+            Warmup.start(log, () -> d.completed() + d.failed() + d.dropped() > 0);
             Runtime.getRuntime().addShutdownHook(new Thread(d::close));
             io.err().println("lsvcgssd: serving SK on " + socket);
             d.join();

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -38,8 +39,15 @@ import lsk.keyfile.HmacAlg;
  * comparisons are constant time (the kernel uses memcmp); operations on an expired context
  * fail; an HMAC "null" context is refused (userspace never produces one).
  *
- * <p>Immutable except for the message counter (an {@link AtomicLong}) and {@link #close()}:
- * safe to share between threads.
+ * <p>Immutable except for the message counter (an {@link AtomicLong}), {@link #close()} and
+ * the pools of JCA objects: safe to share between threads.
+ *
+ * <p>Speed: {@code Mac.getInstance}/{@code Cipher.getInstance} (a provider lookup) and a Mac's
+ * key set-up cost tens of microseconds, more than the crypto of a small message, so keyed
+ * Macs and AES/CTR Ciphers are kept in pools of this context and reused (a Mac resets itself
+ * at doFinal; a Cipher is re-initialised with each message's counter block). A pool holds
+ * one object per thread that used it at once; {@link #close()} re-keys pooled Macs with
+ * zeros so no key state outlives the context in them.
  */
 public final class SkMech implements AutoCloseable {
     /** Context blob version understood ({@code SK_INTERFACE_VERSION}). */
@@ -55,12 +63,13 @@ public final class SkMech implements AutoCloseable {
     public static final int OFF_HDR_VERSION = 0;
     public static final int OFF_HDR_COUNTER = 8;
     /**
-     * AES block: messages are padded to a multiple of it (see {@link #padded}) and unwrap wants
-     * a multiple of it, as SK-PROTOCOL.md section 5 states. The kernel pads to the blocksize its
-     * crypto API reports for {@code ctr(aes)}; Linux declares CTR a stream mode (blocksize 1),
-     * in which case a real kernel neither pads nor checks. To verify on a real node.
+     * Block size the kernel pads wrapped messages to: what the Linux crypto API reports for
+     * {@code ctr(aes)}. Linux declares CTR a stream mode (the ctr template's cra_blocksize is 1),
+     * so {@code gss_wrap_sk} adds no padding ({@code gss_add_padding} with block size 1) and
+     * {@code gss_unwrap_sk}'s multiple-of-blocksize check always holds. SK-PROTOCOL.md section 5
+     * says "padded to 16 bytes"; the kernel code wins, since interop with real nodes is the point.
      */
-    public static final int PAD_BLOCK = 16;
+    public static final int PAD_BLOCK = 1;
     /** GSS_S_CONTEXT_EXPIRED (RFC 2744). */
     public static final int GSS_S_CONTEXT_EXPIRED = 12 << 16;
 
@@ -76,6 +85,8 @@ public final class SkMech implements AutoCloseable {
     private final Clock clock;
     private final AtomicLong counter;
     private volatile boolean closed;
+    private final ConcurrentLinkedQueue<Mac> macPool = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Cipher> cipherPool = new ConcurrentLinkedQueue<>();
 
     private SkMech(HmacAlg hmac, byte[] hmacKey, byte[] encryptKey, byte[] hostRandom, byte[] peerRandom,
                    Instant expiresAt, Clock clock, long counterStart) {
@@ -224,14 +235,16 @@ public final class SkMech implements AutoCloseable {
         try {
             Cipher aes = ctr(Cipher.ENCRYPT_MODE, hostRandom, ctr);
             int n = aes.doFinal(plain, 0, plain.length, token, HEADER_LEN);
+            giveCipher(aes);
             if (n != plain.length) {
                 throw failure("sk wrap: cipher produced " + n + " of " + plain.length + " bytes");
             }
-            Mac m = newMac();
+            Mac m = takeMac();
             m.update(token, 0, HEADER_LEN);
             m.update(gssHeader);
             m.update(token, HEADER_LEN, plain.length);
             m.doFinal(token, HEADER_LEN + plain.length);
+            giveMac(m);
             return token;
         } catch (GeneralSecurityException e) {
             throw failure("sk wrap: " + e.getClass().getSimpleName());
@@ -270,27 +283,36 @@ public final class SkMech implements AutoCloseable {
         }
         long ctr = hdr.getLong(OFF_HDR_COUNTER);
         try {
-            Mac m = newMac();
+            Mac m = takeMac();
             m.update(token, 0, HEADER_LEN);
             m.update(gssHeader);
             m.update(token, HEADER_LEN, cipherLen);
             byte[] expected = m.doFinal();
+            giveMac(m);
             byte[] got = Arrays.copyOfRange(token, HEADER_LEN + cipherLen, token.length);
             if (!MessageDigest.isEqual(expected, got)) {
                 throw new GssException("sk wrap token HMAC does not verify", GssException.GSS_S_BAD_SIG);
             }
-            return ctr(Cipher.DECRYPT_MODE, peerRandom, ctr).doFinal(token, HEADER_LEN, cipherLen);
+            Cipher aes = ctr(Cipher.DECRYPT_MODE, peerRandom, ctr);
+            byte[] plain = aes.doFinal(token, HEADER_LEN, cipherLen);
+            giveCipher(aes);
+            return plain;
         } catch (GeneralSecurityException e) {
             throw failure("sk unwrap: " + e.getClass().getSimpleName());
         }
     }
 
-    /**
-     * The message as wrap encrypts it: padded to a multiple of {@link #PAD_BLOCK} with n bytes
-     * of value n (nothing added when already aligned), as the kernel's {@code gss_add_padding}.
-     */
+    /** The message as wrap encrypts it: {@link #addPadding} to {@link #PAD_BLOCK}. */
     public static byte[] padded(byte[] message) {
-        int pad = (PAD_BLOCK - message.length % PAD_BLOCK) % PAD_BLOCK;
+        return addPadding(message, PAD_BLOCK);
+    }
+
+    /**
+     * The kernel's {@code gss_add_padding}: pads to a multiple of {@code blockSize} (a power of
+     * two) with n bytes of value n; nothing is added when already aligned.
+     */
+    public static byte[] addPadding(byte[] message, int blockSize) {
+        int pad = (blockSize - (message.length & (blockSize - 1))) & (blockSize - 1);
         byte[] out = Arrays.copyOf(message, message.length + pad);
         Arrays.fill(out, message.length, out.length, (byte) pad);
         return out;
@@ -301,6 +323,15 @@ public final class SkMech implements AutoCloseable {
     public void close() {
         closed = true;
         wipe(hmacKey, encryptKey);
+        byte[] zero = new byte[Math.max(1, hmacKey.length)];
+        for (Mac m; (m = macPool.poll()) != null; ) {
+            try {
+                m.init(new SecretKeySpec(zero, m.getAlgorithm()));
+            } catch (GeneralSecurityException e) {
+                // dropped all the same
+            }
+        }
+        cipherPool.clear();
     }
 
     @Override
@@ -335,8 +366,32 @@ public final class SkMech implements AutoCloseable {
         }
     }
 
+    /** An AES/CTR Cipher from the pool (or new), initialised for this message. */
     private Cipher ctr(int mode, byte[] nonce, long ctr) throws GeneralSecurityException {
-        return aesCtr(mode, encryptKey, counterBlock(nonce, ctr));
+        Cipher c = cipherPool.poll();
+        if (c == null) {
+            return aesCtr(mode, encryptKey, counterBlock(nonce, ctr));
+        }
+        c.init(mode, new SecretKeySpec(encryptKey, "AES"), new IvParameterSpec(counterBlock(nonce, ctr)));
+        return c;
+    }
+
+    /** Back to the pool after a complete doFinal (a failed operation drops its object). */
+    private void giveCipher(Cipher c) {
+        if (!closed) {
+            cipherPool.offer(c);
+        }
+    }
+
+    private Mac takeMac() throws GeneralSecurityException {
+        Mac m = macPool.poll();
+        return m != null ? m : newMac();
+    }
+
+    private void giveMac(Mac m) {
+        if (!closed) {
+            macPool.offer(m);
+        }
     }
 
     /** The initial AES-CTR counter block: nonce (4 raw bytes) || counter (u64 BE) || u32 BE 1. */
@@ -371,11 +426,13 @@ public final class SkMech implements AutoCloseable {
 
     private byte[] mac(byte[][] parts) throws GssException {
         try {
-            Mac m = newMac();
+            Mac m = takeMac();
             for (byte[] p : parts) {
                 m.update(p);
             }
-            return m.doFinal();
+            byte[] out = m.doFinal();
+            giveMac(m);
+            return out;
         } catch (GeneralSecurityException e) {
             throw failure("sk MIC: " + e.getClass().getSimpleName());
         }

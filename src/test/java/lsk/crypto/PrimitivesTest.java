@@ -76,6 +76,24 @@ class PrimitivesTest {
                 + "ce4fef5a82be67335c77a6068e04112754f27ccf4e"), Pbkdf2.derive(HmacAlg.SHA512, a("password"), a("salt"), 2, 64));
     }
 
+    /**
+     * Passwords longer than the hash block (hashed first, RFC 2104) and the empty password, which
+     * the published vectors above do not reach: against the JDK's own PBKDF2 (SecretKeyFactory,
+     * an independent implementation; ASCII passwords are the same bytes there).
+     */
+    @Test
+    void pbkdf2AgainstJdkForLongAndEmptyPasswords() throws Exception {
+        String longPw = "Integrity".repeat(20); // 180 bytes: more than both block sizes
+        for (HmacAlg alg : new HmacAlg[] {HmacAlg.SHA256, HmacAlg.SHA512}) {
+            javax.crypto.SecretKeyFactory f = javax.crypto.SecretKeyFactory.getInstance("PBKDF2With" + alg.jcaName());
+            for (String pw : new String[] {longPw, longPw.substring(0, alg == HmacAlg.SHA256 ? 64 : 128), ""}) {
+                byte[] want = f.generateSecret(new javax.crypto.spec.PBEKeySpec(pw.toCharArray(), a("NaCl"), 3,
+                        8 * 70)).getEncoded();
+                assertArrayEquals(want, Pbkdf2.derive(alg, a(pw), a("NaCl"), 3, 70), alg + " password length " + pw.length());
+            }
+        }
+    }
+
     @Test
     void constantTimeEqualsAndWipe() {
         assertTrue(Bytes.constantTimeEquals(new byte[] {1, 2}, new byte[] {1, 2}));
