@@ -55,12 +55,32 @@ public final class LgssKeyring implements Command {
             return 0;
         }
         ParamPaths paths = ParamPaths.fromEnv(io.env());
-        Log log = openLog(io, paths);
-        UpcallArgs a;
+        UpcallArgs a = null;
+        LskException bad = null;
         try {
             a = UpcallArgs.parse(args);
         } catch (LskException e) {
-            log.log(Log.ERR, e.getMessage());
+            bad = e;
+        }
+        // The negotiation JVM starts first thing, on a thread, so that it boots, loads the client
+        // key and computes its init token while this one opens the log and the keyring and
+        // instantiates the key; it waits for a byte on its stdin before acting (see negotiate).
+        Spawn spawn = a == null || child || !a.callout().mech().equals("sk")
+                || "1".equals(io.env().get(ENV_FOREGROUND)) ? null : Spawn.start(args, io);
+        try {
+            return request(child, args, a, bad, paths, io, spawn);
+        } finally {
+            if (spawn != null) {
+                spawn.release(); // no go sent by now: the child exits without acting
+            }
+        }
+    }
+
+    private int request(boolean child, List<String> args, UpcallArgs a, LskException bad, ParamPaths paths, Io io,
+                        Spawn spawn) {
+        Log log = openLog(io, paths);
+        if (bad != null) {
+            log.log(Log.ERR, bad.getMessage());
             return 1;
         }
         CalloutInfo co = a.callout();
@@ -77,7 +97,7 @@ public final class LgssKeyring implements Command {
             return 1;
         }
         if (child) {
-            return negotiate(a, paths, kc, log);
+            return negotiateWhenReleased(a, paths, kc, log, io.in());
         }
         log.log(Log.INFO, "key " + kid + ", desc " + a.description() + ", ugid " + a.uid() + ":" + a.gid()
                 + ", sring " + a.sessionKeyring() + ", coinfo " + args.get(args.size() - 6));
@@ -116,7 +136,7 @@ public final class LgssKeyring implements Command {
             return negotiate(a, paths, kc, log);
         }
         try {
-            detach(args, io);
+            spawn.go();
         } catch (java.io.IOException e) {
             log.log(Log.ERR, "key " + kid + ": can't start negotiation: " + e.getMessage());
             errorKey(a, kc, log, -LskException.Errno.EIO, 0);
@@ -156,7 +176,64 @@ public final class LgssKeyring implements Command {
         }
     }
 
-    private static void detach(List<String> args, Io io) throws java.io.IOException {
+    /**
+     * The detached negotiation process ({@code setsid}, stdout to /dev/null), started on a thread
+     * as soon as the arguments are known. Its stdin is a pipe from this process: one byte
+     * ({@link #GO}) once the key is instantiated; end of file without it (this process failed
+     * or died first) makes it exit without touching the key.
+     */
+    static final class Spawn {
+        static final int GO = 'g';
+        private final Thread thread;
+        private Process process;
+        private java.io.IOException failure;
+
+        private Spawn(List<String> args, Io io) {
+            thread = new Thread(() -> {
+                try {
+                    process = detach(args, io);
+                } catch (java.io.IOException e) {
+                    failure = e;
+                }
+            }, "lgss_keyring-spawn");
+            thread.start();
+        }
+
+        static Spawn start(List<String> args, Io io) {
+            return new Spawn(args, io);
+        }
+
+        private Process await() throws java.io.IOException {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.IOException("interrupted");
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return process;
+        }
+
+        /** Lets the child negotiate: the key is instantiated. */
+        void go() throws java.io.IOException {
+            java.io.OutputStream o = await().getOutputStream();
+            o.write(GO);
+            o.close();
+        }
+
+        /** Closes the child's stdin (a no-op after {@link #go}); the child then exits on its own. */
+        void release() {
+            try {
+                await().getOutputStream().close();
+            } catch (java.io.IOException e) {
+                // no child or already closed: nothing waits
+            }
+        }
+    }
+
+    private static Process detach(List<String> args, Io io) throws java.io.IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of("setsid", java));
         // The same JVM options as this process (scripts/lgss_keyring tunes them for a short run).
@@ -166,12 +243,11 @@ public final class LgssKeyring implements Command {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().clear();
         pb.environment().putAll(io.env());
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         // Logging to stderr (tests, debugging): the background part keeps the caller's stderr.
         pb.redirectError(io.env().containsKey("LSK_LOG_STDERR") ? ProcessBuilder.Redirect.INHERIT
                 : ProcessBuilder.Redirect.DISCARD);
-        pb.start();
+        return pb.start();
     }
 
     /** Client key descriptions tried for a target, most specific first. */
@@ -218,9 +294,46 @@ public final class LgssKeyring implements Command {
      * the context, or with the error payload (then unlinks it). Exit status.
      */
     public static int negotiate(UpcallArgs a, ParamPaths paths, Keyring kc, Log log) {
+        return negotiate(a, paths, kc, log, findClientKey(a.callout(), kc, log), null);
+    }
+
+    /**
+     * The detached child: finds the client key and computes the init token (local work only,
+     * its log held back) while the parent instantiates the key, then waits for the parent's
+     * {@link Spawn#GO} on {@code in} and negotiates; without it, exits at once.
+     */
+    static int negotiateWhenReleased(UpcallArgs a, ParamPaths paths, Keyring kc, Log log, java.io.InputStream in) {
+        List<Object[]> held = new ArrayList<>();
+        Log hold = (level, msg) -> held.add(new Object[] {level, msg});
+        CalloutInfo co = a.callout();
+        Optional<KeyConfig> key = findClientKey(co, kc, hold);
+        Initiator first = null;
+        if (key.isPresent()) {
+            try {
+                first = Initiator.start(key.get(), co.targetUuid(), co.wireFlags(), co.selfNid(), Entropy.secure());
+            } catch (GssException | RuntimeException e) {
+                // made again (and its error reported) in the negotiation
+            }
+        }
+        int b;
+        try {
+            b = in.read();
+        } catch (java.io.IOException e) {
+            b = -1;
+        }
+        if (b != Spawn.GO) {
+            return 0; // the parent failed (and said why) before instantiating: nothing to do
+        }
+        for (Object[] m : held) {
+            log.log((Integer) m[0], (String) m[1]);
+        }
+        return negotiate(a, paths, kc, log, key, first);
+    }
+
+    private static int negotiate(UpcallArgs a, ParamPaths paths, Keyring kc, Log log, Optional<KeyConfig> key,
+                                 Initiator first) {
         CalloutInfo co = a.callout();
         String kid = String.format("%08x", a.keyId());
-        Optional<KeyConfig> key = findClientKey(co, kc, log);
         if (key.isEmpty()) {
             log.log(Log.ERR, "key " + kid + ": no SK key for " + co.targetUuid());
             errorKey(a, kc, log, -LskException.Errno.ENOKEY, 0);
@@ -230,8 +343,8 @@ public final class LgssKeyring implements Command {
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
                 KernelChannel ch = KernelChannel.open(paths);
-                Initiator ini = Initiator.start(key.get(), co.targetUuid(), co.wireFlags(), co.selfNid(),
-                        Entropy.secure());
+                Initiator ini = attempt == 0 && first != null ? first : Initiator.start(key.get(), co.targetUuid(),
+                        co.wireFlags(), co.selfNid(), Entropy.secure());
                 ReplyBuffer r = ch.negotiate(new KernelChannel.InitRequest(co.secid(), co.targetUuid(),
                         co.lustreSvc() | UpcallLine.MECH_SK << UpcallLine.MECH_SHIFT, co.uid(), co.gid(),
                         ini.token()));
