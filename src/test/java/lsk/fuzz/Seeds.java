@@ -137,17 +137,7 @@ final class Seeds {
     }
 
     static byte[] concat(byte[]... parts) {
-        int n = 0;
-        for (byte[] p : parts) {
-            n += p.length;
-        }
-        byte[] out = new byte[n];
-        int o = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, out, o, p.length);
-            o += p.length;
-        }
-        return out;
+        return lsk.crypto.Bytes.concat(parts);
     }
 
     private static void cases(String file, String field, Map<String, byte[]> into) {
