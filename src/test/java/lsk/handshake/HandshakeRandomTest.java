@@ -75,7 +75,7 @@ class HandshakeRandomTest {
         Responder responder = new Responder(d -> List.of(SERVER), NodemapResolver.NONE, Entropy.secure(), groups);
         Entropy clientEntropy = Entropy.secure();
         SecureRandom rnd = new SecureRandom();
-        int exchanges = 700;
+        int exchanges = 2000;
         int naturalQuirk = 0;
         int retries = 0;
         for (int i = 0; i < exchanges; i++) {
