@@ -105,25 +105,13 @@ final class Options {
      * empty strings and values over {@code bits} bits are refused (strtoull would accept some).
      */
     static BigInteger number(String name, String s, int bits) throws UsageException {
-        String digits = s;
-        int radix = 10;
-        if (s.length() > 2 && (s.startsWith("0x") || s.startsWith("0X"))) {
-            digits = s.substring(2);
-            radix = 16;
-        } else if (s.length() > 1 && s.startsWith("0")) {
-            digits = s.substring(1);
-            radix = 8;
+        long n;
+        try {
+            n = lsk.CNumbers.strtoull(s);
+        } catch (NumberFormatException e) {
+            throw new UsageException("option --" + name + ": " + e.getMessage() + " (decimal, 0x-hex or 0-octal)");
         }
-        for (int i = 0; i < digits.length(); i++) {
-            if (Character.digit(digits.charAt(i), radix) < 0 || digits.charAt(i) > 0x7f) {
-                throw new UsageException("option --" + name + ": '" + s + "' is not a number"
-                        + " (decimal, 0x-hex or 0-octal)");
-            }
-        }
-        if (digits.isEmpty()) {
-            throw new UsageException("option --" + name + ": empty number");
-        }
-        BigInteger v = new BigInteger(digits, radix);
+        BigInteger v = new BigInteger(Long.toUnsignedString(n));
         if (v.bitLength() > bits) {
             throw new UsageException("option --" + name + ": " + s + " does not fit in " + bits + " bits");
         }

@@ -2,6 +2,7 @@ package lsk.kernel;
 
 import java.nio.charset.StandardCharsets;
 import lsk.LskException;
+import lsk.keyfile.Base64Url;
 
 /**
  * The request line the kernel's rsi upcall sends to lsvcgssd's socket (one per connection):
@@ -119,91 +120,45 @@ public record UpcallLine(long hash, long lustreSvc, long nid, long handleSeq, St
         return b.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    /**
-     * {@code strtoull(s, &end, 0)} with {@code *end == 0} required, minus its laxities: no
-     * whitespace, no sign, no overflow. Base 16 after {@code 0x}/{@code 0X}, 8 after a leading
-     * {@code 0}, else 10.
-     */
+    /** {@link lsk.CNumbers#strtoull}, within the C reader's buffer size. */
     public static long strtoull(String s, String field) throws Malformed {
         if (s.length() > MAX_NUMBER_CHARS) {
             throw new Malformed(field + " longer than " + MAX_NUMBER_CHARS + " characters");
         }
-        int radix = 10;
-        String digits = s;
-        if (s.length() > 2 && (s.startsWith("0x") || s.startsWith("0X"))) {
-            radix = 16;
-            digits = s.substring(2);
-        } else if (s.length() > 1 && s.charAt(0) == '0') {
-            radix = 8;
-            digits = s.substring(1);
-        }
-        if (digits.isEmpty()) {
-            throw new Malformed(field + " '" + s + "' is not a number");
-        }
-        for (int i = 0; i < digits.length(); i++) {
-            if (Character.digit(digits.charAt(i), radix) < 0) {
-                throw new Malformed(field + " '" + printable(s) + "' is not a base-" + radix + " number");
-            }
-        }
         try {
-            return Long.parseUnsignedLong(digits, radix);
+            return lsk.CNumbers.strtoull(s);
         } catch (NumberFormatException e) {
-            throw new Malformed(field + " '" + s + "' overflows 64 bits");
+            throw new Malformed(field + " " + e.getMessage());
         }
     }
 
-    private static String printable(String s) {
-        return s.length() > 30 ? s.substring(0, 30) + "..." : s;
-    }
-
-    private static final String B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-    /** Unpadded base64url; {@code 0} alone means empty (as the kernel writes it). */
+    /**
+     * Unpadded base64url ({@link Base64Url}); {@code 0} alone means empty (as the kernel writes it).
+     * On failure, says which rule the text breaks.
+     */
     public static byte[] base64url(String s, String field) throws Malformed {
         if (s.equals("0")) {
             return new byte[0];
         }
+        byte[] in = s.getBytes(StandardCharsets.ISO_8859_1); // chars past 0xff become '?': refused
+        byte[] out = Base64Url.decode(in);
+        if (out != null) {
+            return out;
+        }
         if (s.length() % 4 == 1) {
             throw new Malformed(field + " base64url length " + s.length() + " is impossible");
         }
-        byte[] out = new byte[s.length() * 3 / 4];
-        int acc = 0, bits = 0, n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            int v = B64URL.indexOf(s.charAt(i));
-            if (v < 0) {
+        for (int i = 0; i < in.length; i++) {
+            if (!Base64Url.inAlphabet(in[i])) {
                 throw new Malformed(field + " has a non-base64url character at position " + i);
             }
-            acc = (acc << 6) | v;
-            bits += 6;
-            if (bits >= 8) {
-                bits -= 8;
-                out[n++] = (byte) (acc >>> bits);
-            }
         }
-        if ((acc & ((1 << bits) - 1)) != 0) {
-            throw new Malformed(field + " base64url has non-zero leftover bits");
-        }
-        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+        throw new Malformed(field + " base64url has non-zero leftover bits");
     }
 
+    /** Unpadded base64url; empty is written {@code 0}. */
     public static String encode(byte[] b) {
-        if (b.length == 0) {
-            return "0";
-        }
-        StringBuilder s = new StringBuilder((b.length * 4 + 2) / 3);
-        int acc = 0, bits = 0;
-        for (byte x : b) {
-            acc = (acc << 8) | (x & 0xff);
-            bits += 8;
-            while (bits >= 6) {
-                bits -= 6;
-                s.append(B64URL.charAt((acc >>> bits) & 0x3f));
-            }
-        }
-        if (bits > 0) {
-            s.append(B64URL.charAt((acc << (6 - bits)) & 0x3f));
-        }
-        return s.toString();
+        return b.length == 0 ? "0" : new String(Base64Url.encode(b), StandardCharsets.US_ASCII);
     }
 
     @Override

@@ -21,6 +21,11 @@ public final class Base64Url {
     private Base64Url() {
     }
 
+    /** True when {@code c} is one of the 64 base64url characters. */
+    public static boolean inAlphabet(byte c) {
+        return VALUE[c & 0xff] >= 0;
+    }
+
     public static byte[] encode(byte[] in) {
         int full = in.length / 3;
         int rem = in.length % 3;
