@@ -24,6 +24,7 @@ import lsk.cli.Io;
 import lsk.handshake.GssException;
 import lsk.kernel.Downcalls;
 import lsk.kernel.ParamPaths;
+import lsk.kernel.LustreVersion;
 import lsk.kernel.SimKernel;
 import lsk.kernel.SkMech;
 import lsk.keyring.Keyring;
@@ -42,8 +43,11 @@ import lsk.upcall.KeyPayload;
  */
 public final class Demo implements Command {
     public static final String USAGE = """
-            usage: lsk demo [--direct] [--repeat N]      (scripts/demo; needs the jar: mvn -DskipTests package)
+            usage: lsk demo [--lustre-version V] [--direct] [--repeat N]
+                                                         (scripts/demo; needs the jar: mvn -DskipTests package)
               Runs the SSK loopback demo: key files, keyring, lsvcgssd, lgss_keyring, simulated kernel.
+              --lustre-version V  the Lustre version the simulated kernel plays (default 2.17.54: master's
+                          layouts; 2.16.1 and 2.17.0 use the released ones)
               --direct    do not use /sbin/request-key even when it is available
               --repeat N  then time N more requests (request-key to key updated): min/median/max
             """;
@@ -57,6 +61,7 @@ public final class Demo implements Command {
     public int run(List<String> args, Io io) {
         boolean direct = false;
         int repeat = 0;
+        LustreVersion version = SimKernel.NEWEST;
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "-h", "--help" -> {
@@ -64,6 +69,15 @@ public final class Demo implements Command {
                     return 0;
                 }
                 case "--direct" -> direct = true;
+                case "--lustre-version" -> {
+                    try {
+                        version = LustreVersion.parse(i + 1 < args.size() ? args.get(++i) : "", "--lustre-version");
+                        lsk.kernel.KernelAbi.of(version);
+                    } catch (LskException e) {
+                        io.err().println("demo: " + e.getMessage());
+                        return 1;
+                    }
+                }
                 case "--repeat" -> {
                     if (i + 1 >= args.size() || !args.get(i + 1).matches("[0-9]{1,4}")) {
                         io.err().println("demo: --repeat needs a count (0..9999)");
@@ -80,7 +94,7 @@ public final class Demo implements Command {
         }
         Run r;
         try {
-            r = new Run(io, direct);
+            r = new Run(io, direct, version);
         } catch (Exception e) {
             io.out().println("demo: FAILED to set up: " + e.getMessage());
             return 1;
@@ -118,6 +132,7 @@ public final class Demo implements Command {
         private final Path dir;
         private final String fs;
         private final Keyring keyring;
+        private final LustreVersion version;
         private final int demoRing;
         private final boolean viaRequestKey;
         private final String whyDirect;
@@ -128,8 +143,9 @@ public final class Demo implements Command {
         private int failures;
         private final long start = System.nanoTime();
 
-        Run(Io io, boolean forceDirect) throws IOException, LskException {
+        Run(Io io, boolean forceDirect, LustreVersion version) throws IOException, LskException {
             this.io = io;
+            this.version = version;
             this.out = io.out();
             this.scripts = scriptsDir(io);
             this.keyring = Keyring.open();
@@ -241,9 +257,9 @@ public final class Demo implements Command {
         }
 
         private String startKernel() throws Exception {
-            kernel = SimKernel.start(new SimKernel.Config(dir.resolve("kernel"), dir.resolve("svcgssd.socket"),
+            kernel = SimKernel.start(new SimKernel.Config(dir.resolve("kernel"), version, dir.resolve("svcgssd.socket"),
                     CLIENT_NID, "default", NEGOTIATION_TIMEOUT), m -> appendLog("simkernel.log", m));
-            return "parameter root " + kernel.paths().root();
+            return kernel.kernel() + ", parameter root " + kernel.paths().root();
         }
 
         private String startDaemon() throws Exception {

@@ -26,6 +26,7 @@ import lsk.handshake.Responder;
 import lsk.kernel.ChannelNative;
 import lsk.kernel.Downcalls;
 import lsk.kernel.Log;
+import lsk.kernel.LustreKernel;
 import lsk.kernel.ParamPaths;
 import lsk.kernel.UpcallLine;
 
@@ -45,9 +46,9 @@ public final class Svcgssd implements AutoCloseable {
     public static final Path DEFAULT_SOCKET = Path.of("/tmp/svcgssd.socket");
     public static final String MECH_NAME = "sk";
 
-    public record Options(Path socket, ParamPaths paths, boolean skEnabled, Duration readTimeout, int workers) {
-        public static Options defaults(ParamPaths paths) {
-            return new Options(DEFAULT_SOCKET, paths, true, Duration.ofSeconds(5),
+    public record Options(Path socket, LustreKernel kernel, boolean skEnabled, Duration readTimeout, int workers) {
+        public static Options defaults(LustreKernel kernel) {
+            return new Options(DEFAULT_SOCKET, kernel, true, Duration.ofSeconds(5),
                     Runtime.getRuntime().availableProcessors());
         }
     }
@@ -361,7 +362,7 @@ public final class Svcgssd implements AutoCloseable {
     }
 
     private void writeDowncall(String param, byte[] blob) throws LskException {
-        Path p = options.paths().require(param);
+        Path p = options.kernel().param(param, shim);
         long rc = shim.lsk_downcall_write(p.toString(), blob, blob.length);
         if (rc < 0) {
             throw new LskException("write to " + p + " failed: errno " + -rc, (int) -rc);

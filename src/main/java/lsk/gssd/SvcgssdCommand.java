@@ -11,6 +11,7 @@ import lsk.handshake.NodemapResolver;
 import lsk.handshake.Responder;
 import lsk.kernel.ChannelNative;
 import lsk.kernel.Log;
+import lsk.kernel.LustreKernel;
 import lsk.kernel.ParamPaths;
 
 /** {@code lsvcgssd}: the server daemon (SK only). */
@@ -23,6 +24,8 @@ public final class SvcgssdCommand implements Command {
               -v  more verbose (repeatable)       -m/-o/-g  serve MDS/OSS/MGS (accepted for compatibility)
               -k/-z  Kerberos / gssnull: not supported by lsk (requests are answered "bad mech")
               --socket PATH      listen here       --param-root DIR  parameter root (simulated kernel)
+              --lustre-version V  the running Lustre version (default: /sys/fs/lustre/version,
+                                  or env LSK_LUSTRE_VERSION); it chooses the downcall layouts
             """;
 
     @Override
@@ -31,6 +34,7 @@ public final class SvcgssdCommand implements Command {
         int verbose = 0;
         Path socket = Svcgssd.DEFAULT_SOCKET;
         ParamPaths paths = ParamPaths.fromEnv(io.env());
+        String version = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -38,7 +42,7 @@ public final class SvcgssdCommand implements Command {
                     io.out().print(USAGE);
                     return 0;
                 }
-                case "--socket", "--param-root" -> {
+                case "--socket", "--param-root", "--lustre-version" -> {
                     if (i + 1 >= args.size()) {
                         io.err().println("lsvcgssd: " + a + " needs a value");
                         return 1;
@@ -46,6 +50,8 @@ public final class SvcgssdCommand implements Command {
                     String v = args.get(++i);
                     if (a.equals("--socket")) {
                         socket = io.resolve(v);
+                    } else if (a.equals("--lustre-version")) {
+                        version = v;
                     } else {
                         paths = new ParamPaths(io.resolve(v));
                     }
@@ -78,14 +84,15 @@ public final class SvcgssdCommand implements Command {
                 : Log.syslog("lsvcgssd", level);
         try {
             ChannelNative shim = ChannelNative.load();
+            LustreKernel kernel = LustreKernel.detect(paths, io.env(), version);
             Responder responder = new Responder(new lsk.keyring.KeyringKeySource(lsk.keyring.Keyring.open()), NodemapResolver.NONE,
                     Entropy.secure());
-            Svcgssd d = new Svcgssd(new Svcgssd.Options(socket, paths, true, Duration.ofSeconds(5),
+            Svcgssd d = new Svcgssd(new Svcgssd.Options(socket, kernel, true, Duration.ofSeconds(5),
                     Runtime.getRuntime().availableProcessors()), responder, shim, log);
             d.start();
             Warmup.start(log, () -> d.completed() + d.failed() + d.dropped() > 0);
             Runtime.getRuntime().addShutdownHook(new Thread(d::close));
-            io.err().println("lsvcgssd: serving SK on " + socket);
+            io.err().println("lsvcgssd: serving SK on " + socket + " for " + kernel);
             d.join();
             return 0;
         } catch (LskException e) {

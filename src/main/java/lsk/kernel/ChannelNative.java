@@ -30,6 +30,12 @@ public interface ChannelNative extends Library {
 
     long lsk_mkfifo(String path, int mode);
 
+    /** statfs(2) f_type of the file system holding {@code path}, or -errno (jni/mount.c). */
+    long lsk_statfs_magic(String path);
+
+    /** mount("none", target, "debugfs", 0, NULL), 0 or -errno. */
+    long lsk_mount_debugfs(String target);
+
     /**
      * Loads the shim, or fails with one clear message (commands that do not need it never call
      * this). Not cached in a static: JNA caches the library itself.

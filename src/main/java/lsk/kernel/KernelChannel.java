@@ -30,9 +30,9 @@ public interface KernelChannel {
     /** Sends the token; the reply buffer as the kernel filled it. Fails on a non-zero status. */
     ReplyBuffer negotiate(InitRequest request) throws LskException;
 
-    static KernelChannel open(ParamPaths paths) throws LskException {
-        Path p = paths.require(ParamPaths.INIT_CHANNEL);
+    static KernelChannel open(LustreKernel kernel) throws LskException {
         ChannelNative shim = ChannelNative.load();
+        Path p = kernel.param(ParamPaths.INIT_CHANNEL, shim);
         if (isSocket(p)) {
             return new SimKernelChannel(p, shim);
         }

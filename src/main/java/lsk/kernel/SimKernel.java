@@ -1,15 +1,12 @@
 package lsk.kernel;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,16 +41,20 @@ import lsk.LskException;
 public final class SimKernel implements AutoCloseable {
     /** GSS sequence window the simulated server grants (the kernel's GSS_SEQ_WIN_MAIN). */
     public static final int SEQ_WINDOW = 2048;
+    /** The version a simulated kernel plays unless told otherwise: the newest layout (master). */
+    public static final LustreVersion NEWEST = LustreVersion.of(2, 17, 54);
 
     /**
      * @param clientNid   the NID the simulated server sees for the client (u64)
      * @param peerNodemap the nodemap the simulated server puts the client in
      * @param timeout     how long a negotiation waits for the daemon's downcall
      */
-    public record Config(Path root, Path daemonSocket, long clientNid, String peerNodemap, Duration timeout) {
+    public record Config(Path root, LustreVersion version, Path daemonSocket, long clientNid, String peerNodemap,
+                         Duration timeout) {
     }
 
     private final Config config;
+    private final LustreKernel kernel;
     private final ParamPaths paths;
     private final ChannelNative shim;
     private final Consumer<String> log;
@@ -75,9 +76,10 @@ public final class SimKernel implements AutoCloseable {
     private RandomAccessFile rsiFifo;
     private RandomAccessFile rscFifo;
 
-    private SimKernel(Config config, ChannelNative shim, Consumer<String> log) {
+    private SimKernel(Config config, ChannelNative shim, Consumer<String> log) throws LskException {
         this.config = config;
         this.paths = new ParamPaths(config.root());
+        this.kernel = LustreKernel.of(paths, config.version());
         this.shim = shim;
         this.log = log;
     }
@@ -99,6 +101,11 @@ public final class SimKernel implements AutoCloseable {
         return paths;
     }
 
+    /** The version this kernel plays and its layouts. */
+    public LustreKernel kernel() {
+        return kernel;
+    }
+
     /** The server context the daemon handed down for {@code handle}, if any. */
     public Optional<Downcalls.Rsc> serverContext(byte[] handle) {
         CompletableFuture<Downcalls.Rsc> f = contexts.get(HexFormat.of().formatHex(handle));
@@ -114,21 +121,22 @@ public final class SimKernel implements AutoCloseable {
     }
 
     private void open() throws IOException, LskException {
-        Path gss = paths.simulatedBase().resolve("sptlrpc/gss");
-        Files.createDirectories(gss.resolve("lgss_keyring"));
-        Path dbg = gss.resolve("lgss_keyring/debug_level");
+        KernelAbi abi = kernel.abi();
+        Path version = LustreKernel.versionFile(paths);
+        Files.createDirectories(version.getParent());
+        Files.writeString(version, config.version() + "\n");
+        for (String p : KernelAbi.placedParams()) {
+            Files.createDirectories(paths.simulated(abi, p).getParent());
+        }
+        Path dbg = paths.simulated(abi, ParamPaths.KEYRING_DEBUG_LEVEL);
         if (!Files.exists(dbg)) {
             Files.writeString(dbg, "1\n");
         }
-        rsiFifo = fifo(gss.resolve("rsi_info"));
-        rscFifo = fifo(gss.resolve("rsc_info"));
-        Path ic = gss.resolve("init_channel");
-        Files.deleteIfExists(ic);
-        initChannel = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
-        initChannel.bind(UnixDomainSocketAddress.of(ic));
+        rsiFifo = fifo(paths.simulated(abi, ParamPaths.RSI_DOWNCALL));
+        rscFifo = fifo(paths.simulated(abi, ParamPaths.RSC_DOWNCALL));
+        initChannel = SimInitChannel.bind(this, paths.simulated(abi, ParamPaths.INIT_CHANNEL), workers, log);
         workers.execute(() -> readDowncalls(rsiFifo, Downcalls.RSI_HEADER, Downcalls.RSI_OFF_LEN, this::onRsi));
         workers.execute(() -> readDowncalls(rscFifo, Downcalls.RSC_HEADER, Downcalls.RSC_OFF_LEN, this::onRsc));
-        workers.execute(this::acceptLoop);
     }
 
     private RandomAccessFile fifo(Path p) throws IOException, LskException {
@@ -141,59 +149,13 @@ public final class SimKernel implements AutoCloseable {
         return new RandomAccessFile(p.toFile(), "rw");
     }
 
-    private void acceptLoop() {
-        while (initChannel.isOpen()) {
-            try {
-                SocketChannel c = initChannel.accept();
-                workers.execute(() -> serve(c));
-            } catch (IOException e) {
-                return; // closed
-            }
-        }
-    }
-
-    private void serve(SocketChannel c) {
-        try (c) {
-            InputStream in = Channels.newInputStream(c);
-            byte[] param = in.readNBytes(SimKernelChannel.PARAM_SIZE);
-            long status;
-            byte[] reply = new byte[0];
-            try {
-                reply = negotiate(param, in).encode();
-                status = 0;
-            } catch (LskException e) {
-                log.accept("simkernel: negotiation failed: " + e.getMessage());
-                status = -e.errno();
-            }
-            ByteBuffer out = ByteBuffer.allocate(12 + reply.length).order(ByteOrder.LITTLE_ENDIAN);
-            out.putLong(status).putInt(reply.length).put(reply).flip();
-            while (out.hasRemaining()) {
-                c.write(out);
-            }
-        } catch (IOException e) {
-            log.accept("simkernel: init_channel client: " + e.getMessage());
-        }
-    }
-
-    private ReplyBuffer negotiate(byte[] param, InputStream in) throws LskException, IOException {
-        if (param.length != SimKernelChannel.PARAM_SIZE) {
-            throw new LskException("short lgssd_ioctl_param write", LskException.Errno.EINVAL);
-        }
-        ByteBuffer p = ByteBuffer.wrap(param).order(ByteOrder.LITTLE_ENDIAN);
-        if (p.getInt(SimKernelChannel.OFF_VERSION) != 2) {
-            throw new LskException("lgssd_ioctl_param version " + p.getInt(0), LskException.Errno.EINVAL);
-        }
-        long tokenSize = p.getLong(SimKernelChannel.OFF_TOKEN_SIZE);
-        if (p.getLong(SimKernelChannel.OFF_REPLY_SIZE) < 24 || tokenSize <= 0 || tokenSize > 64 * 1024) {
-            throw new LskException("lgssd_ioctl_param sizes invalid", LskException.Errno.EINVAL);
-        }
-        byte[] uuid = readCString(in, 64);
-        byte[] token = in.readNBytes((int) tokenSize);
-        if (token.length != tokenSize) {
-            throw new LskException("token truncated", LskException.Errno.EINVAL);
-        }
+    /**
+     * The kernel's SEC_CTX_INIT for one init_channel write: the upcall line to the daemon, then
+     * the rsi downcall (and, on success, the rsc context) it answers with.
+     */
+    ReplyBuffer secCtxInit(int lustreSvc, String uuid, byte[] token) throws LskException {
         long hash = nextHash.getAndIncrement();
-        UpcallLine line = new UpcallLine(hash, Integer.toUnsignedLong(p.getInt(SimKernelChannel.OFF_SVC)),
+        UpcallLine line = new UpcallLine(hash, Integer.toUnsignedLong(lustreSvc),
                 config.clientNid(), nextIndex.getAndIncrement(), config.peerNodemap(), new byte[0], token);
         CompletableFuture<Downcalls.Rsi> answer = new CompletableFuture<>();
         pending.put(hash, answer);
@@ -205,7 +167,7 @@ public final class SimKernel implements AutoCloseable {
                 }
             } catch (IOException e) {
                 throw new LskException("no lsvcgssd at " + config.daemonSocket() + " for "
-                        + new String(uuid, StandardCharsets.US_ASCII) + ": " + e.getMessage(),
+                        + uuid + ": " + e.getMessage(),
                         LskException.Errno.EACCES, e);
             }
             long deadline = System.nanoTime() + config.timeout().toNanos();
@@ -233,21 +195,6 @@ public final class SimKernel implements AutoCloseable {
         } finally {
             pending.remove(hash);
         }
-    }
-
-    private static byte[] readCString(InputStream in, int max) throws IOException, LskException {
-        byte[] b = new byte[max];
-        for (int i = 0; i < max; i++) {
-            int c = in.read();
-            if (c < 0) {
-                throw new LskException("uuid truncated", LskException.Errno.EINVAL);
-            }
-            if (c == 0) {
-                return Arrays.copyOf(b, i);
-            }
-            b[i] = (byte) c;
-        }
-        throw new LskException("uuid longer than " + max, LskException.Errno.EINVAL);
     }
 
     private void onRsi(byte[] blob) {
@@ -319,7 +266,7 @@ public final class SimKernel implements AutoCloseable {
         try {
             if (initChannel != null) {
                 initChannel.close();
-                Files.deleteIfExists(paths.simulatedBase().resolve(ParamPaths.INIT_CHANNEL));
+                Files.deleteIfExists(paths.simulated(kernel.abi(), ParamPaths.INIT_CHANNEL));
             }
         } catch (IOException e) {
             // best effort

@@ -10,10 +10,12 @@ import lsk.cli.Io;
 /** {@code lsk simkernel}: runs a {@link SimKernel} until killed (demo, cross-process tests). */
 public final class SimKernelCommand implements Command {
     public static final String USAGE = """
-            usage: lsk simkernel --root DIR [--socket PATH] [--client-nid U64] [--nodemap NAME]
+            usage: lsk simkernel --root DIR [--lustre-version V] [--socket PATH] [--client-nid U64] [--nodemap NAME]
               Serves a simulated Lustre kernel parameter tree under DIR (use LSK_PARAM_ROOT=DIR for the
               client and daemon): init_channel carries negotiations to lsvcgssd at PATH
               (default /tmp/svcgssd.socket); the server contexts it receives are logged by handle.
+              --lustre-version V  the version to play (default 2.17.54, master's layout): its parameter
+                                  tree, ioctl size and downcall layouts (2.16.x, 2.17.0, 2.17.51+ differ)
             """;
 
     @Override
@@ -21,6 +23,7 @@ public final class SimKernelCommand implements Command {
         Path root = null, sock = Path.of("/tmp/svcgssd.socket");
         long nid = 0x0009000000000000L; // 0@lo
         String nm = "default";
+        LustreVersion version = SimKernel.NEWEST;
         try {
             for (int i = 0; i < args.size(); i += 2) {
                 String a = args.get(i);
@@ -37,15 +40,16 @@ public final class SimKernelCommand implements Command {
                     case "--socket" -> sock = io.resolve(v);
                     case "--client-nid" -> nid = UpcallLine.strtoull(v, "client nid");
                     case "--nodemap" -> nm = v;
+                    case "--lustre-version" -> version = LustreVersion.parse(v, "--lustre-version");
                     default -> throw new LskException("unknown option " + a, LskException.Errno.EINVAL);
                 }
             }
             if (root == null) {
                 throw new LskException("--root is required", LskException.Errno.EINVAL);
             }
-            try (SimKernel k = SimKernel.start(new SimKernel.Config(root, sock, nid, nm, Duration.ofSeconds(30)),
+            try (SimKernel k = SimKernel.start(new SimKernel.Config(root, version, sock, nid, nm, Duration.ofSeconds(30)),
                     m -> io.err().println(m))) {
-                io.err().println("simkernel: serving " + k.paths().simulatedBase());
+                io.err().println("simkernel: serving " + k.kernel() + " under " + root);
                 Thread.currentThread().join();
             }
             return 0;

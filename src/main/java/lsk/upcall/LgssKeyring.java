@@ -19,6 +19,7 @@ import lsk.kernel.ContextBlob;
 import lsk.kernel.KernelChannel;
 import lsk.kernel.KernelContext;
 import lsk.kernel.Log;
+import lsk.kernel.LustreKernel;
 import lsk.kernel.ParamPaths;
 import lsk.kernel.ReplyBuffer;
 import lsk.kernel.UpcallLine;
@@ -83,6 +84,13 @@ public final class LgssKeyring implements Command {
             log.log(Log.ERR, bad.getMessage());
             return 1;
         }
+        LustreKernel kernel;
+        try {
+            kernel = LustreKernel.detect(paths, io.env(), null);
+        } catch (LskException e) {
+            log.log(Log.ERR, "key " + String.format("%08x", a.keyId()) + ": " + e.getMessage());
+            return 1;
+        }
         CalloutInfo co = a.callout();
         String kid = String.format("%08x", a.keyId());
         if (!co.mech().equals("sk")) {
@@ -97,7 +105,7 @@ public final class LgssKeyring implements Command {
             return 1;
         }
         if (child) {
-            return negotiateWhenReleased(a, paths, kc, log, io.in());
+            return negotiateWhenReleased(a, kernel, kc, log, io.in());
         }
         log.log(Log.INFO, "key " + kid + ", desc " + a.description() + ", ugid " + a.uid() + ":" + a.gid()
                 + ", sring " + a.sessionKeyring() + ", coinfo " + args.get(args.size() - 6));
@@ -133,7 +141,7 @@ public final class LgssKeyring implements Command {
             return 1;
         }
         if ("1".equals(io.env().get(ENV_FOREGROUND))) {
-            return negotiate(a, paths, kc, log);
+            return negotiate(a, kernel, kc, log);
         }
         try {
             spawn.go();
@@ -293,8 +301,8 @@ public final class LgssKeyring implements Command {
      * The background part: negotiates through the kernel's init_channel and updates the key with
      * the context, or with the error payload (then unlinks it). Exit status.
      */
-    public static int negotiate(UpcallArgs a, ParamPaths paths, Keyring kc, Log log) {
-        return negotiate(a, paths, kc, log, findClientKey(a.callout(), kc, log), null);
+    public static int negotiate(UpcallArgs a, LustreKernel kernel, Keyring kc, Log log) {
+        return negotiate(a, kernel, kc, log, findClientKey(a.callout(), kc, log), null);
     }
 
     /**
@@ -302,7 +310,7 @@ public final class LgssKeyring implements Command {
      * its log held back) while the parent instantiates the key, then waits for the parent's
      * {@link Spawn#GO} on {@code in} and negotiates; without it, exits at once.
      */
-    static int negotiateWhenReleased(UpcallArgs a, ParamPaths paths, Keyring kc, Log log, java.io.InputStream in) {
+    static int negotiateWhenReleased(UpcallArgs a, LustreKernel kernel, Keyring kc, Log log, java.io.InputStream in) {
         List<Object[]> held = new ArrayList<>();
         Log hold = (level, msg) -> held.add(new Object[] {level, msg});
         CalloutInfo co = a.callout();
@@ -327,10 +335,10 @@ public final class LgssKeyring implements Command {
         for (Object[] m : held) {
             log.log((Integer) m[0], (String) m[1]);
         }
-        return negotiate(a, paths, kc, log, key, first);
+        return negotiate(a, kernel, kc, log, key, first);
     }
 
-    private static int negotiate(UpcallArgs a, ParamPaths paths, Keyring kc, Log log, Optional<KeyConfig> key,
+    private static int negotiate(UpcallArgs a, LustreKernel kernel, Keyring kc, Log log, Optional<KeyConfig> key,
                                  Initiator first) {
         CalloutInfo co = a.callout();
         String kid = String.format("%08x", a.keyId());
@@ -342,7 +350,7 @@ public final class LgssKeyring implements Command {
         int rpcErr = -LskException.Errno.EACCES, gssErr = 0;
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
-                KernelChannel ch = KernelChannel.open(paths);
+                KernelChannel ch = KernelChannel.open(kernel);
                 Initiator ini = attempt == 0 && first != null ? first : Initiator.start(key.get(), co.targetUuid(),
                         co.wireFlags(), co.selfNid(), Entropy.secure());
                 ReplyBuffer r = ch.negotiate(new KernelChannel.InitRequest(co.secid(), co.targetUuid(),

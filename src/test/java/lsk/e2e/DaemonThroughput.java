@@ -36,7 +36,7 @@ public final class DaemonThroughput {
             byte[] shared = rig.newSharedKey();
             rig.load(rig.serverKey(shared, HmacAlg.SHA256), SkKeyring.LoadOptions.defaults());
             KeyConfig client = rig.clientKey(shared, HmacAlg.SHA256);
-            KernelChannel ch = KernelChannel.open(rig.kernel().paths());
+            KernelChannel ch = KernelChannel.open(rig.kernel().kernel());
             run(rig, ch, client, 20, 1, "warm-up");
             run(rig, ch, client, n, 1, "sequential");
             run(rig, ch, client, n, n, "concurrent");

@@ -77,10 +77,10 @@ final class E2eRig implements AutoCloseable {
 
     E2eRig start(boolean requestKey) throws Exception {
         Path sock = dir.resolve("svcgssd.socket");
-        kernel = SimKernel.start(new SimKernel.Config(dir.resolve("kernel"), sock, CLIENT_NID, "default",
+        kernel = SimKernel.start(new SimKernel.Config(dir.resolve("kernel"), SimKernel.NEWEST, sock, CLIENT_NID, "default",
                 Duration.ofSeconds(30)), log::add);
         Log dlog = (lvl, m) -> log.add("lsvcgssd: " + m);
-        daemon = new Svcgssd(new Svcgssd.Options(sock, kernel.paths(), true, Duration.ofSeconds(5), 2),
+        daemon = new Svcgssd(new Svcgssd.Options(sock, kernel.kernel(), true, Duration.ofSeconds(5), 2),
                 new Responder(new KeyringKeySource(keyring), NodemapResolver.NONE, Entropy.secure()),
                 ChannelNative.load(), dlog);
         daemon.start();
@@ -94,7 +94,7 @@ final class E2eRig implements AutoCloseable {
                 + "exec '" + basedir().resolve("scripts/lgss_keyring") + "' \"$@\" 2>>'" + dir.resolve("upcall.log")
                 + "'\n");
         Files.setPosixFilePermissions(upcall, PosixFilePermissions.fromString("rwx------"));
-        Files.writeString(kernel.paths().simulatedBase().resolve("sptlrpc/gss/lgss_keyring/debug_level"), "4\n");
+        Files.writeString(kernel.paths().simulated(kernel.kernel().abi(), lsk.kernel.ParamPaths.KEYRING_DEBUG_LEVEL), "4\n");
         Files.createDirectories(conf.getParent());
         Files.writeString(conf, "create user lskit-" + fs + ":* * " + upcall + " %o %k %t %d %c %u %g %T %P %S\n");
         return this;

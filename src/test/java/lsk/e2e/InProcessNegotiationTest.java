@@ -39,14 +39,14 @@ class InProcessNegotiationTest {
 
             // No server key yet: the daemon refuses, the key holds the error payload.
             int bad = rig.placeholderKey("nokey");
-            assertEquals(1, LgssKeyring.negotiate(args(rig, bad, 'p'), rig.kernel().paths(), rig.keyring, l));
+            assertEquals(1, LgssKeyring.negotiate(args(rig, bad, 'p'), rig.kernel().kernel(), rig.keyring, l));
             KeyPayload.Failure f = KeyPayload.asFailure(rig.keyring.read(bad)).orElseThrow(
                     () -> new AssertionError("no error payload; " + log));
             assertTrue(f.gssError() != GssException.GSS_S_COMPLETE, f.toString());
 
             rig.load(rig.serverKey(shared, HmacAlg.SHA512), SkKeyring.LoadOptions.defaults());
             int key = rig.placeholderKey("ok");
-            assertEquals(0, LgssKeyring.negotiate(args(rig, key, 'p'), rig.kernel().paths(), rig.keyring, l),
+            assertEquals(0, LgssKeyring.negotiate(args(rig, key, 'p'), rig.kernel().kernel(), rig.keyring, l),
                     log.toString());
             KeyPayload.Success s = KeyPayload.parseSuccess(rig.keyring.read(key));
             byte[] sctx = rig.serverContext(s.handle()).orElseThrow().context();

@@ -59,9 +59,9 @@ class SecretHygieneE2eIT {
             Log all = (lvl, m) -> inproc.add(m);
             int bad = rig.placeholderKey("hyg-bad");
             UpcallArgs badArgs = args(rig, bad, "1:sk:0:0:r:p:1:0x20000c0a80165:nofs-MDT0000_UUID:0x20000c0a80132:1");
-            LgssKeyring.negotiate(badArgs, rig.kernel().paths(), rig.keyring, all);
+            LgssKeyring.negotiate(badArgs, rig.kernel().kernel(), rig.keyring, all);
             int good = rig.placeholderKey("hyg-good");
-            assertEquals(0, LgssKeyring.negotiate(args(rig, good, rig.callout('i', null)), rig.kernel().paths(),
+            assertEquals(0, LgssKeyring.negotiate(args(rig, good, rig.callout('i', null)), rig.kernel().kernel(),
                     rig.keyring, all), inproc.toString());
             KeyPayload.Success g = KeyPayload.parseSuccess(rig.keyring.read(good));
             secrets.add(KernelContextCodec.decode(g.context()).hmacKey());

@@ -14,7 +14,9 @@ import lsk.handshake.NodemapResolver;
 import lsk.handshake.Responder;
 import lsk.kernel.ChannelNative;
 import lsk.kernel.Downcalls;
+import lsk.kernel.LustreKernel;
 import lsk.kernel.ParamPaths;
+import lsk.kernel.SimKernel;
 import lsk.kernel.UpcallLine;
 
 /**
@@ -32,14 +34,15 @@ class DaemonFuzzTest {
     DaemonFuzzTest() {
         try {
             Path root = Files.createTempDirectory("lsk-fuzz-daemon");
-            Path gss = new ParamPaths(root).simulatedBase().resolve("sptlrpc/gss");
-            Files.createDirectories(gss);
-            rsi = Files.createFile(gss.resolve("rsi_info"));
-            Files.createFile(gss.resolve("rsc_info"));
+            LustreKernel kernel = LustreKernel.of(new ParamPaths(root), SimKernel.NEWEST);
+            rsi = kernel.paths().simulated(kernel.abi(), ParamPaths.RSI_DOWNCALL);
+            Files.createDirectories(rsi.getParent());
+            Files.createFile(rsi);
+            Files.createFile(kernel.paths().simulated(kernel.abi(), ParamPaths.RSC_DOWNCALL));
             root.toFile().deleteOnExit();
             Responder responder = new Responder(HandshakeKeys.serverKeys(), NodemapResolver.NONE,
                     Entropy.fixed(HandshakeKeys.SERVER_RANDOM, HandshakeKeys.serverPrivate()));
-            daemon = new Svcgssd(new Svcgssd.Options(root.resolve("unused.socket"), new ParamPaths(root), true,
+            daemon = new Svcgssd(new Svcgssd.Options(root.resolve("unused.socket"), kernel, true,
                     Duration.ofSeconds(1), 1), responder, ChannelNative.load(), (lvl, m) -> log.add(m));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

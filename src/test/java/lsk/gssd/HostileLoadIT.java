@@ -89,13 +89,13 @@ class HostileLoadIT {
         };
         long heapBefore = usedHeapAfterGc();
         int[] count = new int[Kind.values().length];
-        try (SimKernel k = SimKernel.start(new SimKernel.Config(tmp.resolve("root"), sock, CLIENT_NID, "default",
+        try (SimKernel k = SimKernel.start(new SimKernel.Config(tmp.resolve("root"), SimKernel.NEWEST, sock, CLIENT_NID, "default",
                 Duration.ofSeconds(60)), m -> { })) {
-            Svcgssd d = new Svcgssd(new Svcgssd.Options(sock, k.paths(), true, READ_TIMEOUT, 2),
+            Svcgssd d = new Svcgssd(new Svcgssd.Options(sock, k.kernel(), true, READ_TIMEOUT, 2),
                     responder, ChannelNative.load(), log);
             d.start();
             try (d) {
-                KernelChannel ch = KernelChannel.open(k.paths());
+                KernelChannel ch = KernelChannel.open(k.kernel());
                 ExecutorService clients = Executors.newFixedThreadPool(4);
                 ExecutorService raw = Executors.newFixedThreadPool(16);
                 List<Future<String>> results = new ArrayList<>();

@@ -45,9 +45,9 @@ class LoopbackTest {
             }
         };
         Responder rejecting = new Responder(d -> List.of(), lsk.handshake.NodemapResolver.NONE, none);
-        try (SimKernel k = SimKernel.start(new SimKernel.Config(tmp.resolve("root"), sock, 0x00020000c0a80132L,
+        try (SimKernel k = SimKernel.start(new SimKernel.Config(tmp.resolve("root"), SimKernel.NEWEST, sock, 0x00020000c0a80132L,
                 "default", Duration.ofSeconds(10)), m -> logs.add(m))) {
-            Svcgssd d = new Svcgssd(new Svcgssd.Options(sock, k.paths(), true, Duration.ofMillis(500), 2),
+            Svcgssd d = new Svcgssd(new Svcgssd.Options(sock, k.kernel(), true, Duration.ofMillis(500), 2),
                     rejecting, ChannelNative.load(), log);
             d.start();
             try (d) {
@@ -65,7 +65,7 @@ class LoopbackTest {
                 } catch (java.io.IOException e) {
                     // the daemon may hang up first
                 }
-                KernelChannel ch = KernelChannel.open(k.paths());
+                KernelChannel ch = KernelChannel.open(k.kernel());
                 ReplyBuffer r = ch.negotiate(new KernelChannel.InitRequest(1, "tank-MDT0000_UUID", 0x20001, 0, 0,
                         "not a token".getBytes(StandardCharsets.US_ASCII)));
                 assertTrue(r.major() != GssException.GSS_S_COMPLETE, r.toString());

@@ -101,13 +101,13 @@ class SecretHygieneTest {
         Responder responder = new Responder(keys, NodemapResolver.NONE, recording(secrets));
         Path sock = tmp.resolve("svcgssd.socket");
         Log log = (level, m) -> texts.add("daemon[" + level + "]: " + m);
-        try (SimKernel k = SimKernel.start(new SimKernel.Config(tmp.resolve("root"), sock, CLIENT_NID, "default",
+        try (SimKernel k = SimKernel.start(new SimKernel.Config(tmp.resolve("root"), SimKernel.NEWEST, sock, CLIENT_NID, "default",
                 Duration.ofSeconds(20)), m -> texts.add("kernel: " + m))) {
-            Svcgssd d = new Svcgssd(new Svcgssd.Options(sock, k.paths(), true, Duration.ofSeconds(2), 2),
+            Svcgssd d = new Svcgssd(new Svcgssd.Options(sock, k.kernel(), true, Duration.ofSeconds(2), 2),
                     responder, ChannelNative.load(), log);
             d.start();
             try (d) {
-                KernelChannel ch = KernelChannel.open(k.paths());
+                KernelChannel ch = KernelChannel.open(k.kernel());
                 // 1. A good privacy negotiation.
                 Initiator i = Initiator.start(client, "tank-MDT0000_UUID", 0x80, CLIENT_NID, recording(secrets));
                 ReplyBuffer r = ch.negotiate(new KernelChannel.InitRequest(1, "tank-MDT0000_UUID", 0x20001, 0, 0,

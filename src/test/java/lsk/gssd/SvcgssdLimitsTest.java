@@ -38,10 +38,10 @@ class SvcgssdLimitsTest {
     void unfinishedRequestsCannotExhaustMemory() throws Exception {
         Path sock = tmp.resolve("svcgssd.socket");
         Responder none = new Responder(d -> List.of(), NodemapResolver.NONE, Entropy.secure());
-        try (SimKernel k = SimKernel.start(new SimKernel.Config(tmp.resolve("root"), sock, 0x00020000c0a80132L,
+        try (SimKernel k = SimKernel.start(new SimKernel.Config(tmp.resolve("root"), SimKernel.NEWEST, sock, 0x00020000c0a80132L,
                 "default", Duration.ofSeconds(30)), m -> { })) {
             // Read timeout far longer than the test: only the cap can drop these.
-            Svcgssd d = new Svcgssd(new Svcgssd.Options(sock, k.paths(), true, Duration.ofMinutes(5), 1),
+            Svcgssd d = new Svcgssd(new Svcgssd.Options(sock, k.kernel(), true, Duration.ofMinutes(5), 1),
                     none, ChannelNative.load(), (l, m) -> { });
             d.start();
             try (d) {
@@ -64,7 +64,7 @@ class SvcgssdLimitsTest {
                 }
                 assertTrue(d.dropped() > 0, "no connection was dropped with " + conns + " almost-full lines pending");
                 // Everyone else is still served (a request with a junk token gets its error reply).
-                KernelChannel ch = KernelChannel.open(k.paths());
+                KernelChannel ch = KernelChannel.open(k.kernel());
                 for (SocketChannel c : open) {
                     c.close();
                 }

@@ -14,7 +14,7 @@ class SimKernelCloseTest {
 
     @Test
     void closeEndsAllThreadsEvenWithIdleFifos() throws Exception {
-        SimKernel k = SimKernel.start(new SimKernel.Config(tmp.resolve("root"), tmp.resolve("sock"), 0L, "default",
+        SimKernel k = SimKernel.start(new SimKernel.Config(tmp.resolve("root"), SimKernel.NEWEST, tmp.resolve("sock"), 0L, "default",
                 Duration.ofSeconds(5)), m -> { });
         Thread.sleep(100); // let the FIFO readers block in read()
         k.close();
