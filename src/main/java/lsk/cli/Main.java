@@ -22,6 +22,7 @@ public final class Main {
         m.put("lsvcgssd", new lsk.gssd.SvcgssdCommand());
         m.put("svcgssd", new lsk.gssd.SvcgssdCommand());
         m.put("simkernel", new lsk.kernel.SimKernelCommand());
+        m.put("abi", new lsk.kernel.AbiCommand());
         m.put("bench", new lsk.bench.Bench());
         m.put("demo", new lsk.demo.Demo());
         return m;
