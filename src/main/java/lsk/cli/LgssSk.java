@@ -23,7 +23,10 @@ import lsk.keyfile.KeyFileFormatException;
 import lsk.keyfile.KeyFiles;
 import lsk.keyfile.KeyValidation;
 import lsk.keyring.SkKeyring;
+import lsk.kernel.ParamPaths;
 import lsk.lnet.Nid;
+import lsk.obd.LustreMount;
+import lsk.obd.ObdNative;
 
 /**
  * The {@code lgss_sk} drop-in: write, read, modify, load and remove Lustre SSK key files with
@@ -37,6 +40,8 @@ import lsk.lnet.Nid;
  * <li>Files are written atomically (temp file, fsync, rename) and always end up mode 0400;
  *     a failed write leaves the old file as it was.</li>
  * <li>Converting a server key while loading it as a client key keeps an ASCII file ASCII.</li>
+ * <li>{@code -u DIR} opens DIR as a directory and never through a symbolic link (C follows
+ *     one); its fsname-mismatch and client-UUID messages are lsk's (lsk.obd.LustreMount).</li>
  * </ul>
  * Quirks kept because the output must be byte-identical: {@code -p N -m} on a client key
  * whose prime already has N bits zeroes the prime without making a new one (as C does; run
@@ -656,18 +661,37 @@ final class LgssSk implements Command {
                 converted = true;
                 continue;
             }
+            String clientUuid = null;
             if (o.updatePath != null && c.isClient() && !c.fsname().isEmpty()) {
-                // The C tool asks liblustreapi for the mount's fsname and client UUID; lsk runs
-                // where no Lustre client is mounted, so it reports what C reports without one.
-                err.print("Cannot get Lustre fsname for " + o.updatePath + ": rc=-"
-                        + LskException.Errno.EOPNOTSUPP + " (no Lustre client support in lsk)\n");
-                return -LskException.Errno.EOPNOTSUPP;
+                try {
+                    clientUuid = mountClientUuid(c.fsname(), o.updatePath, io);
+                } catch (LustreMount.Failure f) {
+                    err.print(f.text());
+                    return f.rc();
+                }
             }
-            return loadIntoKeyring(c, o, io);
+            return loadIntoKeyring(c, o, io, clientUuid);
         }
     }
 
+    /** {@code -u DIR}: the mount's client UUID, by the ioctls liblustreapi uses (lsk.obd.LustreMount). */
+    private static String mountClientUuid(String keyFsname, String dir, Io io) throws LustreMount.Failure {
+        String prog = Path.of(io.env().getOrDefault("LSK_ARGV0", "lgss_sk")).getFileName().toString();
+        ObdNative shim;
+        try {
+            shim = ObdNative.load();
+        } catch (LskException e) {
+            throw new LustreMount.Failure("Cannot get Lustre fsname for " + dir + ": rc=-" + e.errno() + " ("
+                    + e.getMessage() + ")\n", -e.errno());
+        }
+        return new LustreMount(shim, prog).clientUuidFor(keyFsname, dir, io.resolve(dir), ParamPaths.fromEnv(io.env()));
+    }
+
     private static int loadIntoKeyring(KeyConfig c, Options o, Io io) {
+        return loadIntoKeyring(c, o, io, null);
+    }
+
+    private static int loadIntoKeyring(KeyConfig c, Options o, Io io, String clientUuid) {
         SkKeyring kr;
         try {
             kr = SkKeyring.open(io.err(), o.verbose);
@@ -678,7 +702,7 @@ final class LgssSk implements Command {
         try {
             // SkKeyring prints the C tool's messages itself; only the rc is left to report.
             kr.load(c, new SkKeyring.LoadOptions(o.suffix,
-                    o.timeout == -1 ? SkKeyring.LoadOptions.DEFAULT_FORMER_KEY_TIMEOUT : o.timeout, null));
+                    o.timeout == -1 ? SkKeyring.LoadOptions.DEFAULT_FORMER_KEY_TIMEOUT : o.timeout, clientUuid));
             return 0;
         } catch (LskException e) {
             return -e.errno();

@@ -68,10 +68,22 @@ public final class Responder {
      * @param context       the server's kernel context
      * @param flags         the client's wire flags (root bits and service)
      * @param nodemap       the nodemap the client was accepted under
+     * @param nodemapByHash true when {@code nodemap} came from the {@link NodemapResolver} (its hash
+     *                      did not match the nodemap the kernel reported): Lustre 2.17.51-2.17.53
+     *                      put the name in the rsc only then ({@code KernelAbi.NodemapName})
      */
-    public record Result(byte[] responseToken, KernelContext context, int flags, String nodemap) {
+    public record Result(byte[] responseToken, KernelContext context, int flags, String nodemap,
+                         boolean nodemapByHash) {
         public Result {
             responseToken = responseToken.clone();
+        }
+
+        public Result(byte[] responseToken, KernelContext context, int flags, String nodemap) {
+            this(responseToken, context, flags, nodemap, false);
+        }
+
+        Result byHash() {
+            return new Result(responseToken, context, flags, nodemap, true);
         }
 
         @Override
@@ -201,7 +213,8 @@ public final class Responder {
             throw last;
         }
         try {
-            return respond(key, shared, t, wire, p, clientRandom, flags, clientNid, nodemap, peer);
+            Detailed d = respond(key, shared, t, wire, p, clientRandom, flags, clientNid, nodemap, peer);
+            return nodemap.equals(peerNodemap) ? d : new Detailed(d.result().byHash(), d.secrets());
         } finally {
             Bytes.wipe(shared);
         }
