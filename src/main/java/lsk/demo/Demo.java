@@ -280,9 +280,10 @@ public final class Demo implements Command {
             return "pid " + daemon.pid() + ", socket " + sock.getFileName();
         }
 
+        /** As the client kernel of {@link #version} formats it, for the MDC device of a client root context. */
         private String callout(char svc) {
-            return "1:sk:0:0:r:" + svc + ":1:0x" + Long.toHexString(SERVER_NID) + ":" + fs + "-MDT0000_UUID:0x"
-                    + Long.toHexString(CLIENT_NID) + ":" + ProcessHandle.current().pid();
+            return lsk.kernel.SimCallout.root(1, svc, 1, SERVER_NID, fs + "-MDT0000-mdc-ffff8881a2b4c000", CLIENT_NID,
+                    (int) ProcessHandle.current().pid(), null).format(kernel.kernel().abi());
         }
 
         /** One client context: request-key (or direct negotiation) until the key holds it. */

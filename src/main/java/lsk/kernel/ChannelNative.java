@@ -21,12 +21,23 @@ public interface ChannelNative extends Library {
 
     long lsk_downcall_write(String path, byte[] blob, long len);
 
-    long lsk_init_param_fill(byte[] out, long outlen, int secid, String uuid, int lustreSvc, int uid,
-                             int gid, Pointer token, long tokenLen, Pointer reply, long replySize,
-                             Pointer status);
+    /**
+     * Fills {@code struct lgssd_ioctl_param} in the given layout ({@code layout} is its size,
+     * {@link KernelAbi.IoctlParam#size}: 80 or 72) into {@code out}; its size, or -EINVAL for
+     * another layout, -ENOBUFS when {@code out} is short (jni/initchannel.c).
+     */
+    long lsk_init_param_fill(byte[] out, long outlen, int layout, int secid, String uuid, int lustreSvc, int uid,
+                             int gid, Pointer token, long tokenLen, Pointer reply, long replySize, Pointer status);
 
-    long lsk_init_channel(String path, int secid, String uuid, int lustreSvc, int uid, int gid,
-                          Pointer token, long tokenLen, Pointer reply, long replySize, Pointer status);
+    /**
+     * Fills {@code param} as {@link #lsk_init_param_fill} does and writes exactly the layout's
+     * size from it to {@code path} in one write; 0 or -errno (-EIO for a short write). After it,
+     * the status is in {@code param} (80-byte layout: the kernel copies the struct back) or in
+     * {@code *status} (72-byte layout).
+     */
+    long lsk_init_channel(String path, Pointer param, long paramLen, int layout, int secid, String uuid,
+                          int lustreSvc, int uid, int gid, Pointer token, long tokenLen, Pointer reply,
+                          long replySize, Pointer status);
 
     long lsk_mkfifo(String path, int mode);
 

@@ -9,14 +9,16 @@ import lsk.LskException;
 /**
  * The client's negotiation channel ({@code sptlrpc/gss/init_channel}): hand the kernel an init
  * token, get back the server's reply. The real kernel takes a {@code struct lgssd_ioctl_param}
- * written to the parameter file; a simulated kernel serves a Unix socket at the same path under
- * its own root. {@link #open} picks by what the path is, so callers never know which.
+ * in its version's layout ({@link KernelAbi#ioctlParam}) written to the parameter file; a
+ * simulated kernel serves a Unix socket at the same path under its own root. {@link #open}
+ * picks by what the path is, so callers never know which.
  */
 public interface KernelChannel {
 
     /**
      * @param secid     the kernel's security id (callout field 0)
-     * @param uuid      target UUID, e.g. {@code tank-MDT0000_UUID}
+     * @param uuid      the client OBD device name the kernel resolves (callout field 8), e.g.
+     *                  {@code tank-MDT0000-mdc-ffff8881a2b4c000} (the struct field is named uuid)
      * @param lustreSvc {@code (mech << 16) | service}
      */
     record InitRequest(int secid, String uuid, int lustreSvc, int uid, int gid, byte[] token) {
@@ -34,9 +36,9 @@ public interface KernelChannel {
         ChannelNative shim = ChannelNative.load();
         Path p = kernel.param(ParamPaths.INIT_CHANNEL, shim);
         if (isSocket(p)) {
-            return new SimKernelChannel(p, shim);
+            return new SimKernelChannel(p, shim, kernel.abi().ioctlParam);
         }
-        return new RealKernelChannel(p, shim);
+        return new RealKernelChannel(p, shim, kernel.abi().ioctlParam);
     }
 
     static boolean isSocket(Path p) {

@@ -2,19 +2,33 @@ package lsk.upcall;
 
 import lsk.LskException;
 import lsk.handshake.Flags;
+import lsk.kernel.KernelAbi;
 import lsk.kernel.UpcallLine;
 
 /**
- * The callout info the kernel passes to the upcall (request-key's {@code %c}),
- * {@code :}-separated: secid, mech, uid, gid, flags (letters r root, m mdt, o ost), service
- * type (n/a/i/p), lustre svc, target NID, target uuid, self NID, caller pid, and optionally
- * the client uuid. Parsed strictly (the C tool uses strtol and ignores junk).
+ * The callout info the kernel passes to the upcall (request-key's {@code %c}), formatted
+ * {@code "%d:%s:%u:%u:%s:%c:%d:%#llx:%s:%#llx:%d"}: secid, mech, uid, gid, flags (letters r
+ * root, m mdt, o ost), service type (n/a/i/p), lustre svc, target NID, target (the client OBD
+ * device name, e.g. {@code tank-MDT0000-mdc-ffff8881a2b4c000} or {@code MGC192.168.1.10@tcp}),
+ * self NID, caller pid; from 2.17.54 a 12th field, the client uuid, which may be empty.
+ *
+ * <p>What the kernel sends for a normal user's credentials is accepted: flags empty and
+ * service type {@code -} (the kernel sets both only for root contexts; the service is then the
+ * RPC's, and the init token carries no service bit, as with the C tool). NIDs come as
+ * {@code %#llx}, which prints 0 as {@code 0}; the pid is 0 when the kernel does not check
+ * namespaces. Parsed strictly (the C tool uses strtol and ignores junk).
+ *
+ * @param clientUuid null with 11 fields; the 12th field (possibly empty) otherwise
  */
 public record CalloutInfo(int secid, String mech, int uid, int gid, boolean root, boolean mdt, boolean ost,
                           char svcType, int lustreSvc, long targetNid, String targetUuid, long selfNid, int pid,
                           String clientUuid) {
     public static final int MAX_LENGTH = 1023;
     public static final int MAX_UUID = 63;
+    /** struct obd_uuid less the NUL. */
+    public static final int MAX_CLIENT_UUID = 39;
+    /** The service type of a normal user's context. */
+    static final String USER_SVC = "-";
 
     public static final class Malformed extends LskException {
         public Malformed(String message) {
@@ -48,8 +62,11 @@ public record CalloutInfo(int secid, String mech, int uid, int gid, boolean root
                 && flags.chars().distinct().count() == flags.length())) {
             throw new Malformed("flags '" + flags + "' (letters r, m, o, each at most once)");
         }
-        if (f[5].length() != 1 || "naip".indexOf(f[5].charAt(0)) < 0) {
-            throw new Malformed("service type '" + f[5] + "' (one of n, a, i, p)");
+        if (f[5].length() != 1 || "naip-".indexOf(f[5].charAt(0)) < 0) {
+            throw new Malformed("service type '" + f[5] + "' (one of n, a, i, p, or - for a user)");
+        }
+        if (f[5].equals(USER_SVC) && !flags.isEmpty()) {
+            throw new Malformed("service type '-' with flags '" + flags + "' (root contexts name their service)");
         }
         int svc = u32dec(f[6], "lustre svc", 0xFFFF);
         long tnid = number(f[7], "target nid");
@@ -62,8 +79,8 @@ public record CalloutInfo(int secid, String mech, int uid, int gid, boolean root
         String cl = null;
         if (f.length == 12) {
             cl = f[11];
-            if (cl.isEmpty() || cl.length() > 39) {
-                throw new Malformed("client uuid length " + cl.length() + " (1..39)");
+            if (cl.length() > MAX_CLIENT_UUID) {
+                throw new Malformed("client uuid length " + cl.length() + " (0.." + MAX_CLIENT_UUID + ")");
             }
         }
         return new CalloutInfo(secid, mech, uid, gid, flags.indexOf('r') >= 0, flags.indexOf('m') >= 0,
@@ -90,19 +107,33 @@ public record CalloutInfo(int secid, String mech, int uid, int gid, boolean root
         return (int) v;
     }
 
+    /** 11, or 12 with the client uuid field. */
+    public int fieldCount() {
+        return clientUuid == null ? 11 : 12;
+    }
+
+    /** Refuses a callout with more fields than the kernel of {@code abi} sends. */
+    public void checkFor(KernelAbi abi) throws Malformed {
+        if (fieldCount() > abi.calloutFields) {
+            throw new Malformed(fieldCount() + " fields, but Lustre " + abi.range + " sends " + abi.calloutFields
+                    + " (is the Lustre version right?)");
+        }
+    }
+
     /** Any of the r/m/o flags: the key belongs to root and is shared by all root sessions. */
     public boolean rootCred() {
         return root || mdt || ost;
     }
 
-    /** The init token's flags: root bits and the service bit. */
+    /** The init token's flags: root bits and the service bit (none for a user's {@code -}). */
     public int wireFlags() {
         int f = (root ? Flags.ROOT : 0) | (mdt ? Flags.MDT : 0) | (ost ? Flags.OST : 0);
         return f | switch (svcType) {
             case 'n' -> Flags.SVC_NULL;
             case 'a' -> Flags.SVC_AUTH;
             case 'i' -> Flags.SVC_INTEGRITY;
-            default -> Flags.SVC_PRIVACY;
+            case 'p' -> Flags.SVC_PRIVACY;
+            default -> 0;
         };
     }
 }

@@ -1,6 +1,5 @@
 package lsk.upcall;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,17 +83,24 @@ public final class LgssKeyring implements Command {
             log.log(Log.ERR, bad.getMessage());
             return 1;
         }
+        CalloutInfo co = a.callout();
+        String kid = String.format("%08x", a.keyId());
+        if (!co.mech().equals("sk")) {
+            // scripts/lgss_keyring hands these to Lustre's own lgss_keyring when it is installed.
+            log.log(Log.ERR, "key " + kid + ": unsupported mech: " + co.mech() + " (lsk handles sk only)");
+            return 1;
+        }
         LustreKernel kernel;
         try {
             kernel = LustreKernel.detect(paths, io.env(), null);
         } catch (LskException e) {
-            log.log(Log.ERR, "key " + String.format("%08x", a.keyId()) + ": " + e.getMessage());
+            log.log(Log.ERR, "key " + kid + ": " + e.getMessage());
             return 1;
         }
-        CalloutInfo co = a.callout();
-        String kid = String.format("%08x", a.keyId());
-        if (!co.mech().equals("sk")) {
-            log.log(Log.ERR, "key " + kid + ": unsupported mech: " + co.mech() + " (lsk handles sk only)");
+        try {
+            co.checkFor(kernel.abi());
+        } catch (CalloutInfo.Malformed e) {
+            log.log(Log.ERR, "key " + kid + ": " + e.getMessage());
             return 1;
         }
         Keyring kc;
@@ -147,7 +153,7 @@ public final class LgssKeyring implements Command {
             spawn.go();
         } catch (java.io.IOException e) {
             log.log(Log.ERR, "key " + kid + ": can't start negotiation: " + e.getMessage());
-            errorKey(a, kc, log, -LskException.Errno.EIO, 0);
+            errorKey(a, KeyUpdater.Ops.of(kc), log, -LskException.Errno.EIO, 0);
             return 1;
         }
         return 0;
@@ -185,89 +191,26 @@ public final class LgssKeyring implements Command {
     }
 
     /**
-     * The detached negotiation process ({@code setsid}, stdout to /dev/null), started on a thread
-     * as soon as the arguments are known. Its stdin is a pipe from this process: one byte
-     * ({@link #GO}) once the key is instantiated; end of file without it (this process failed
-     * or died first) makes it exit without touching the key.
+     * Client key descriptions tried for a target, most specific first. The target is the client
+     * OBD device name (callout field 8): {@code <fsname>-<target>-<type>-<instance>} such as
+     * {@code tank-MDT0000-mdc-ffff8881a2b4c000} or {@code tank-OST0001-osc-ffff...} selects
+     * {@code lustre:<fsname>} (everything before the first {@code -}, as the C tool takes it);
+     * a name without {@code -} must be {@code MGC<nid>} and selects {@code lustre:MGC<nid>}.
+     * Anything else names no key. For a file system target, a client uuid (12th field, if not
+     * empty) is tried first: {@code lustre:<fsname>:<client uuid>}.
      */
-    static final class Spawn {
-        static final int GO = 'g';
-        private final Thread thread;
-        private Process process;
-        private java.io.IOException failure;
-
-        private Spawn(List<String> args, Io io) {
-            thread = new Thread(() -> {
-                try {
-                    process = detach(args, io);
-                } catch (java.io.IOException e) {
-                    failure = e;
-                }
-            }, "lgss_keyring-spawn");
-            thread.start();
-        }
-
-        static Spawn start(List<String> args, Io io) {
-            return new Spawn(args, io);
-        }
-
-        private Process await() throws java.io.IOException {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.IOException("interrupted");
-            }
-            if (failure != null) {
-                throw failure;
-            }
-            return process;
-        }
-
-        /** Lets the child negotiate: the key is instantiated. */
-        void go() throws java.io.IOException {
-            java.io.OutputStream o = await().getOutputStream();
-            o.write(GO);
-            o.close();
-        }
-
-        /** Closes the child's stdin (a no-op after {@link #go}); the child then exits on its own. */
-        void release() {
-            try {
-                await().getOutputStream().close();
-            } catch (java.io.IOException e) {
-                // no child or already closed: nothing waits
-            }
-        }
-    }
-
-    private static Process detach(List<String> args, Io io) throws java.io.IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of("setsid", java));
-        // The same JVM options as this process (scripts/lgss_keyring tunes them for a short run).
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "lsk.cli.Main", "lgss_keyring", NEGOTIATE));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().clear();
-        pb.environment().putAll(io.env());
-        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        // Logging to stderr (tests, debugging): the background part keeps the caller's stderr.
-        pb.redirectError(io.env().containsKey("LSK_LOG_STDERR") ? ProcessBuilder.Redirect.INHERIT
-                : ProcessBuilder.Redirect.DISCARD);
-        return pb.start();
-    }
-
-    /** Client key descriptions tried for a target, most specific first. */
     static List<String> descriptions(CalloutInfo co) {
         String t = co.targetUuid();
-        if (t.startsWith("MGC")) {
-            return List.of("lustre:" + t);
-        }
         int dash = t.indexOf('-');
-        String fs = dash > 0 ? t.substring(0, dash) : t;
-        return co.clientUuid() == null ? List.of("lustre:" + fs)
-                : List.of("lustre:" + fs + ":" + co.clientUuid(), "lustre:" + fs);
+        if (dash < 0) {
+            return t.startsWith("MGC") && t.length() > 3 ? List.of("lustre:" + t) : List.of();
+        }
+        if (dash == 0) {
+            return List.of();
+        }
+        String fs = t.substring(0, dash);
+        String cl = co.clientUuid();
+        return cl == null || cl.isEmpty() ? List.of("lustre:" + fs) : List.of("lustre:" + fs + ":" + cl, "lustre:" + fs);
     }
 
     static Optional<KeyConfig> findClientKey(CalloutInfo co, Keyring kc, Log log) {
@@ -344,16 +287,18 @@ public final class LgssKeyring implements Command {
         String kid = String.format("%08x", a.keyId());
         if (key.isEmpty()) {
             log.log(Log.ERR, "key " + kid + ": no SK key for " + co.targetUuid());
-            errorKey(a, kc, log, -LskException.Errno.ENOKEY, 0);
+            errorKey(a, KeyUpdater.Ops.of(kc), log, -LskException.Errno.ENOKEY, 0);
             return 1;
         }
         int rpcErr = -LskException.Errno.EACCES, gssErr = 0;
-        for (int attempt = 0; attempt < 2; attempt++) {
+        ReplyBuffer r = null;
+        KernelContext ctx = null;
+        for (int attempt = 0; attempt < 2 && ctx == null; attempt++) {
             try {
                 KernelChannel ch = KernelChannel.open(kernel);
                 Initiator ini = attempt == 0 && first != null ? first : Initiator.start(key.get(), co.targetUuid(),
                         co.wireFlags(), co.selfNid(), Entropy.secure());
-                ReplyBuffer r = ch.negotiate(new KernelChannel.InitRequest(co.secid(), co.targetUuid(),
+                r = ch.negotiate(new KernelChannel.InitRequest(co.secid(), co.targetUuid(),
                         co.lustreSvc() | UpcallLine.MECH_SK << UpcallLine.MECH_SHIFT, co.uid(), co.gid(),
                         ini.token()));
                 if (r.major() != GssException.GSS_S_COMPLETE) {
@@ -367,10 +312,7 @@ public final class LgssKeyring implements Command {
                     rpcErr = -LskException.Errno.EINVAL;
                     break;
                 }
-                KernelContext ctx = ini.finish(r.token());
-                updateKey(a, kc, r, ctx);
-                log.log(Log.INFO, "key " + kid + " for user " + co.uid() + " is updated OK!");
-                return 0;
+                ctx = ini.finish(r.token());
             } catch (RetryException e) {
                 log.log(Log.ERR, "Failed negotiation must retry: " + e.getMessage());
             } catch (GssException e) {
@@ -389,32 +331,41 @@ public final class LgssKeyring implements Command {
                 break;
             }
         }
-        log.log(Log.ERR, "key " + kid + ": failed to negotiate");
-        errorKey(a, kc, log, rpcErr, gssErr);
+        KeyUpdater.Ops ops = KeyUpdater.Ops.of(kc);
+        if (ctx != null) {
+            try {
+                updateKey(a, new KeyUpdater(ops, log), r, ctx);
+                log.log(Log.INFO, "key " + kid + " for user " + co.uid() + " is updated OK!");
+                return 0;
+            } catch (LskException e) {
+                log.log(Log.ERR, "key " + kid + ": can't store the context: " + e.getMessage());
+                rpcErr = -e.errno();
+            }
+        } else {
+            log.log(Log.ERR, "key " + kid + ": failed to negotiate");
+        }
+        errorKey(a, ops, log, rpcErr, gssErr);
         return 1;
     }
 
-    private static void updateKey(UpcallArgs a, Keyring kc, ReplyBuffer r, KernelContext ctx) throws LskException {
+    private static void updateKey(UpcallArgs a, KeyUpdater up, ReplyBuffer r, KernelContext ctx)
+            throws LskException {
         byte[] blob = ContextBlob.forKernel(ctx);
         byte[] payload = KeyPayload.success(r.seqWindow(), r.handle(), blob);
         try {
-            kc.update(a.keyId(), payload);
+            up.update(a.keyId(), payload);
         } finally {
             Arrays.fill(blob, (byte) 0);
             Arrays.fill(payload, (byte) 0);
         }
     }
 
-    static void errorKey(UpcallArgs a, Keyring kc, Log log, int rpcErr, int gssErr) {
-        String kid = String.format("%08x", a.keyId());
+    /**
+     * Stores the failure payload and unlinks the key, even when that update failed: from the
+     * session keyring for root credentials, else from the user keyring (where it was linked).
+     */
+    static boolean errorKey(UpcallArgs a, KeyUpdater.Ops ops, Log log, int rpcErr, int gssErr) {
         int ring = a.callout().rootCred() || a.callout().uid() == 0 ? Keyring.SESSION : Keyring.USER;
-        try {
-            kc.update(a.keyId(), KeyPayload.failure(rpcErr, gssErr));
-            log.log(Log.INFO, "key " + kid + ": revoked");
-            kc.unlink(a.keyId(), ring);
-            log.log(Log.INFO, "key " + kid + ": unlinked from " + ring);
-        } catch (LskException e) {
-            log.log(Log.ERR, "key " + kid + ": " + e.getMessage());
-        }
+        return new KeyUpdater(ops, log).fail(a.keyId(), ring, rpcErr, gssErr);
     }
 }

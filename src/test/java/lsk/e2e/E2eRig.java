@@ -128,11 +128,13 @@ final class E2eRig implements AutoCloseable {
         return fs + "-MDT0000_UUID";
     }
 
-    /** Callout info for a root (r) credential of service type {@code svc} (i or p), optional client uuid. */
+    /**
+     * Callout info for a root (r) credential of service type {@code svc} (i or p), as the rig's
+     * kernel version formats it; a client uuid only where that version sends the 12th field.
+     */
     String callout(char svc, String clientUuid) {
-        return "1:sk:0:0:r:" + svc + ":1:0x" + Long.toHexString(SERVER_NID) + ":" + target() + ":0x"
-                + Long.toHexString(CLIENT_NID) + ":" + ProcessHandle.current().pid()
-                + (clientUuid == null ? "" : ":" + clientUuid);
+        return lsk.kernel.SimCallout.root(1, svc, 1, SERVER_NID, target(), CLIENT_NID,
+                (int) ProcessHandle.current().pid(), clientUuid).format(kernel.kernel().abi());
     }
 
     /** A key of our own to negotiate into without request-key (in-process tests). */

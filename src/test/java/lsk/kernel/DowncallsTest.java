@@ -69,21 +69,6 @@ class DowncallsTest {
     }
 
     @Test
-    void ioctlParamLayout() {
-        byte[] p = new byte[72];
-        assertEquals(72, SHIM.lsk_init_param_fill(p, 72, 7, null, 0x20001, 500, 501, null, 1234, null, 8192, null));
-        ByteBuffer b = ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN);
-        assertEquals(2, b.getInt(0));
-        assertEquals(7, b.getInt(4));
-        assertEquals(0x20001, b.getInt(16));
-        assertEquals(500, b.getInt(20));
-        assertEquals(501, b.getInt(24));
-        assertEquals(1234, b.getLong(32));
-        assertEquals(8192, b.getLong(48));
-        assertEquals(-105 /* ENOBUFS */, SHIM.lsk_init_param_fill(p, 71, 7, null, 0, 0, 0, null, 0, null, 0, null));
-    }
-
-    @Test
     void decodeRejectsHostileBlobs() throws Exception {
         byte[] ok = Downcalls.encode(SHIM, new Downcalls.Rsi(1, 0, 0, 0, new byte[0], new byte[] {1}, new byte[8],
                 new byte[] {2}));

@@ -20,11 +20,15 @@ class LgssKeyringCommandTest {
     Path tmp;
 
     private String[] run(List<String> argv) {
+        return run(argv, Map.of());
+    }
+
+    private String[] run(List<String> argv, Map<String, String> extraEnv) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         // The parameter root is an empty dir: no debug_level there, so the default level (warnings).
         Io io = new Io(InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), tmp,
-                Map.of("LSK_LOG_STDERR", "1", "LSK_PARAM_ROOT", tmp.toString()));
+                env(extraEnv));
         int rc = new LgssKeyring().run(argv, io);
         return new String[] {Integer.toString(rc), err.toString(StandardCharsets.UTF_8)};
     }
@@ -44,6 +48,24 @@ class LgssKeyringCommandTest {
         r = run(badCoinfo);
         assertEquals("1", r[0]);
         assertTrue(r[1].contains("invalid callout info"), r[1]);
+        assertEquals(1, r[1].lines().count(), "one log line: " + r[1]);
+    }
+
+    private Map<String, String> env(Map<String, String> extra) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("LSK_LOG_STDERR", "1", "LSK_PARAM_ROOT",
+                tmp.toString()));
+        env.putAll(extra);
+        return env;
+    }
+
+    /** A 12th field from a kernel whose version sends 11 means the version is wrong: refused, said once. */
+    @Test
+    void twelveFieldsFromAnElevenFieldKernelAreRefused() {
+        List<String> a = UpcallParsersTest.argv();
+        a.set(4, UpcallParsersTest.KERNEL_COINFO + ":");
+        String[] r = run(a, Map.of("LSK_LUSTRE_VERSION", "2.16.1", LgssKeyring.ENV_FOREGROUND, "1"));
+        assertEquals("1", r[0]);
+        assertTrue(r[1].contains("12 fields") && r[1].contains("sends 11"), r[1]);
         assertEquals(1, r[1].lines().count(), "one log line: " + r[1]);
     }
 

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import lsk.LskException;
 import lsk.handshake.Flags;
+import lsk.kernel.KernelAbi;
+import lsk.kernel.SimCallout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -90,7 +92,16 @@ class UpcallParsersTest {
         "17:sk:0:0:r:i:2:0x10000000000000000:tgt:0x2:1",        // beyond 64 bits
         "17:sk:0:0:r:i:2:0x1::0x2:1",                           // empty target
         "17:sk:0:0:r:i:2:0x1:tgt:0x2:",                         // empty pid
-        "17:sk:0:0:r:i:2:0x1:tgt:0x2:1:",                       // empty client uuid
+        "17:sk:0:0:r:-:2:0x1:tgt:0x2:1",                        // root flags with a user's service type
+        "17:sk:0:0:rmo:-:2:0x1:tgt:0x2:1",                      // same, MGC flags
+        "17:sk:500:500::--:2:0x1:tgt:0x2:1",                    // two dashes
+        "17:sk:500:500::+:2:0x1:tgt:0x2:1",                     // not a service type
+        "17:sk:500:500:-:-:2:0x1:tgt:0x2:1",                    // dash as flags
+        "17:sk:0:0:r:i:2:0x:tgt:0x2:1",                         // bare 0x
+        "17:sk:0:0:r:i:2:-0x1:tgt:0x2:1",                       // negative nid
+        "17:sk:0:0:r:i:2:00x1:tgt:0x2:1",                       // junk prefix
+        "17:sk:0:0:r:i:2:0x1:tgt:0x2:-1",                       // negative pid
+        "17:sk:0:0:r:i:2:0x1:tgt:0x2:1::",                      // 13 fields, empty
         "17:sk:0:0:r:i:2:0x1:t gt:0x2:1",                       // space
         "17:sk:0:0:r:i:2:0x1:tgt\n:0x2:1",                      // newline (log injection)
         "17:sk:0:0:r:i:2:0x1:tgt\u0000x:0x2:1",                 // NUL
@@ -112,6 +123,73 @@ class UpcallParsersTest {
         String huge = KERNEL_COINFO.replace("4242", "4242" + ":" + "x".repeat(CalloutInfo.MAX_LENGTH));
         assertThrows(CalloutInfo.Malformed.class, () -> CalloutInfo.parse(huge));
         assertThrows(CalloutInfo.Malformed.class, () -> CalloutInfo.parse(":".repeat(100_000)));
+    }
+
+    /** A normal user's credentials as the kernel sends them: flags empty, service type '-'. */
+    @Test
+    void userCredentialsAsTheKernelSendsThem() throws Exception {
+        CalloutInfo c = CalloutInfo.parse("9:sk:1000:1000::-:1:0x20000c0a80165:tank-MDT0000-mdc-ffff8881a2b4c000:"
+                + "0x20000c0a80132:31337");
+        assertFalse(c.root() || c.mdt() || c.ost() || c.rootCred());
+        assertEquals('-', c.svcType());
+        assertEquals(1000, c.uid());
+        assertEquals(31337, c.pid());
+        // As lgss_sk_prepare_cred: no service bit when the kernel names none; no root bits either.
+        assertEquals(0, c.wireFlags());
+        assertEquals(11, c.fieldCount());
+    }
+
+    /** %#llx prints 0 as "0"; the pid is 0 when the kernel does not switch namespaces. */
+    @Test
+    void zeroNidsAndPid() throws Exception {
+        CalloutInfo c = CalloutInfo.parse("1:sk:0:0:rmo:p:0:0:MGC192.168.1.10@tcp:0:0");
+        assertEquals(0L, c.targetNid());
+        assertEquals(0L, c.selfNid());
+        assertEquals(0, c.pid());
+        assertEquals("MGC192.168.1.10@tcp", c.targetUuid());
+        assertEquals(Flags.ROOT | Flags.MDT | Flags.OST | Flags.SVC_PRIVACY, c.wireFlags());
+    }
+
+    @Test
+    void twelfthFieldMayBeEmptyAndIsAcceptedOnlyWhereTheKernelSendsIt() throws Exception {
+        CalloutInfo empty = CalloutInfo.parse(KERNEL_COINFO + ":");
+        assertEquals("", empty.clientUuid());
+        assertEquals(12, empty.fieldCount());
+        CalloutInfo full = CalloutInfo.parse(KERNEL_COINFO + ":" + "c".repeat(CalloutInfo.MAX_CLIENT_UUID));
+        assertEquals(12, full.fieldCount());
+        CalloutInfo eleven = CalloutInfo.parse(KERNEL_COINFO);
+        for (KernelAbi abi : KernelAbi.values()) {
+            eleven.checkFor(abi); // 11 fields: every version
+            if (abi.calloutFields == 12) {
+                empty.checkFor(abi);
+                full.checkFor(abi);
+            } else {
+                CalloutInfo.Malformed e = assertThrows(CalloutInfo.Malformed.class, () -> empty.checkFor(abi));
+                assertTrue(e.getMessage().contains("12 fields"), e.getMessage());
+                assertThrows(CalloutInfo.Malformed.class, () -> full.checkFor(abi));
+            }
+        }
+    }
+
+    /** What the simulated kernel formats, for each version and credential kind, parses back. */
+    @Test
+    void simulatedKernelCalloutsParse() throws Exception {
+        for (KernelAbi abi : KernelAbi.values()) {
+            String uuid = abi.calloutFields == 12 ? "" : null;
+            CalloutInfo r = CalloutInfo.parse(SimCallout.root(3, 'i', 2, 0, "tank-OST0001-osc-ffff8881a2b4c000",
+                    0x20000c0a80132L, 0, uuid).format(abi));
+            r.checkFor(abi);
+            assertEquals(abi.calloutFields, r.fieldCount());
+            assertEquals("tank-OST0001-osc-ffff8881a2b4c000", r.targetUuid());
+            assertEquals(0L, r.targetNid());
+            assertEquals(Flags.ROOT | Flags.SVC_INTEGRITY, r.wireFlags());
+            CalloutInfo u = CalloutInfo.parse(SimCallout.user(4, 500, 501, 1, 0x20000c0a80165L,
+                    "tank-MDT0000-mdc-ffff8881a2b4c000", 0x20000c0a80132L, 4242, uuid).format(abi));
+            assertFalse(u.rootCred());
+            assertEquals('-', u.svcType());
+            assertEquals(500, u.uid());
+            assertEquals(501, u.gid());
+        }
     }
 
     static List<String> argv(String... head) {

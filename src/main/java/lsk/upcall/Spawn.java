@@ -1,0 +1,81 @@
+package lsk.upcall;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import lsk.cli.Io;
+
+/**
+ * The detached negotiation process ({@code setsid}, stdout to /dev/null), started on a thread
+ * as soon as the arguments are known. Its stdin is a pipe from this process: one byte
+ * ({@link #GO}) once the key is instantiated; end of file without it (this process failed
+ * or died first) makes it exit without touching the key.
+ */
+final class Spawn {
+    static final int GO = 'g';
+    private final Thread thread;
+    private Process process;
+    private java.io.IOException failure;
+
+    private Spawn(List<String> args, Io io) {
+        thread = new Thread(() -> {
+            try {
+                process = detach(args, io);
+            } catch (java.io.IOException e) {
+                failure = e;
+            }
+        }, "lgss_keyring-spawn");
+        thread.start();
+    }
+
+    static Spawn start(List<String> args, Io io) {
+        return new Spawn(args, io);
+    }
+
+    private Process await() throws java.io.IOException {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.IOException("interrupted");
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return process;
+    }
+
+    /** Lets the child negotiate: the key is instantiated. */
+    void go() throws java.io.IOException {
+        java.io.OutputStream o = await().getOutputStream();
+        o.write(GO);
+        o.close();
+    }
+
+    /** Closes the child's stdin (a no-op after {@link #go}); the child then exits on its own. */
+    void release() {
+        try {
+            await().getOutputStream().close();
+        } catch (java.io.IOException e) {
+            // no child or already closed: nothing waits
+        }
+    }
+
+    private static Process detach(List<String> args, Io io) throws java.io.IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of("setsid", java));
+        // The same JVM options as this process (scripts/lgss_keyring tunes them for a short run).
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "lsk.cli.Main", "lgss_keyring",
+                LgssKeyring.NEGOTIATE));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().clear();
+        pb.environment().putAll(io.env());
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        // Logging to stderr (tests, debugging): the background part keeps the caller's stderr.
+        pb.redirectError(io.env().containsKey("LSK_LOG_STDERR") ? ProcessBuilder.Redirect.INHERIT
+                : ProcessBuilder.Redirect.DISCARD);
+        return pb.start();
+    }
+}
