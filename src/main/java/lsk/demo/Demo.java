@@ -384,9 +384,7 @@ public final class Demo implements Command {
         private String verify(KeyPayload.Success c, boolean privacy) throws Exception {
             Downcalls.Rsc rsc = kernel.serverContext(c.handle()).orElseThrow(() -> new LskException(
                     "no rsc downcall for handle " + HexFormat.of().formatHex(c.handle()), LskException.Errno.ENOENT));
-            // The 48-byte header of 2.17.50 and earlier has no nodemap field.
-            String nodemap = kernel.kernel().abi().rscHasNodemap() ? "default" : "";
-            if (!rsc.mech().equals("sk") || !rsc.nodemap().equals(nodemap)
+            if (!rsc.mech().equals("sk") || !rscNodemapFits(rsc.nodemap())
                     || rsc.flags() != Downcalls.RSC_FLAG_ROOT || c.seqWindow() != SimKernel.SEQ_WINDOW) {
                 throw new LskException("rsc downcall or key payload fields unexpected", LskException.Errno.EPROTO);
             }
@@ -420,6 +418,18 @@ public final class Demo implements Command {
                 Arrays.fill(cctx, (byte) 0);
                 Arrays.fill(sctx, (byte) 0);
             }
+        }
+
+        /**
+         * The 48-byte header of 2.17.50 and earlier has no nodemap field; 2.17.54+ always carries
+         * the name; 2.17.51-2.17.53 only when it came from a lookup by SHA (none here, no MGS).
+         */
+        private boolean rscNodemapFits(String nm) {
+            return switch (kernel.kernel().abi().nodemapName) {
+                case NEVER -> nm.isEmpty();
+                case ALWAYS -> nm.equals("default");
+                case AFTER_SHA_LOOKUP -> nm.isEmpty() || nm.equals("default");
+            };
         }
 
         interface GssCall {

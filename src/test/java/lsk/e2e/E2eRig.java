@@ -213,9 +213,16 @@ final class E2eRig implements AutoCloseable {
         return kernel.serverContext(handle);
     }
 
-    /** The nodemap name the rsc carries in this version's layout (the 48-byte header has none). */
-    String expectedRscNodemap() {
-        return kernel.kernel().abi().rscHasNodemap() ? "default" : "";
+    /**
+     * Whether the rsc's nodemap name is what this version's layout carries: none in the 48-byte
+     * header, always the name from 2.17.54, the name or nothing (no lookup by SHA) in between.
+     */
+    boolean rscNodemapFits(String nm) {
+        return switch (kernel.kernel().abi().nodemapName) {
+            case NEVER -> nm.isEmpty();
+            case ALWAYS -> nm.equals("default");
+            case AFTER_SHA_LOOKUP -> nm.isEmpty() || nm.equals("default");
+        };
     }
 
     String diagnostics() {

@@ -108,7 +108,7 @@ class RequestKeyE2eIT {
         Downcalls.Rsc rsc = rig.serverContext(p.handle()).orElseThrow(() -> new AssertionError(
                 "no rsc downcall for handle " + E2eRig.hex(p.handle()) + "; " + rig.diagnostics()));
         assertEquals("sk", rsc.mech());
-        assertEquals(rig.expectedRscNodemap(), rsc.nodemap(), "nodemap name in this version's rsc layout");
+        assertTrue(rig.rscNodemapFits(rsc.nodemap()), "nodemap name '" + rsc.nodemap() + "' in this version's rsc layout");
         assertEquals(Downcalls.RSC_FLAG_ROOT, rsc.flags(), "rsc flags of an 'r' credential");
         byte[] sctx = rsc.context();
         SkMech client = SkMech.importContext(p.context(), Clock.systemUTC());
