@@ -33,13 +33,16 @@ import lsk.upcall.KeyPayload;
 
 /**
  * {@code lsk demo} ({@code scripts/demo}): the whole SSK flow on this machine, on the simulated
- * kernel, with the real keyring, real processes and real files under a temp dir. Writes and
- * loads a server and a client key with {@code lgss_sk}, starts {@code lsvcgssd}, has the
- * upcall negotiate an ski and an skpi context (through {@code /sbin/request-key} when it can,
- * else by running lgss_keyring's negotiation directly, and says which), then checks the
- * client context (from the key) against the server context (from the daemon's rsc downcall)
- * with the kernel-side model {@link SkMech}. Cleans up everything; exit 0 only if every step
- * held. This process plays the kernel: the simulated kernel and the context checks run here.
+ * kernel of a chosen Lustre version, with the real keyring, real processes and real files under
+ * a temp dir. Writes and loads a server and a client key with {@code lgss_sk}, starts
+ * {@code lsvcgssd} (which reads the version from the simulated tree), has the upcall negotiate
+ * an ski and an skpi context (through {@code /sbin/request-key} when it can, else by running
+ * lgss_keyring's negotiation directly, and says which), the simulated kernel running the built
+ * {@code l_getauth} helper per request as the real one does, then checks the client context
+ * (from the key) against the server context (from the daemon's rsc downcall, read in that
+ * version's layout) with the kernel-side model {@link SkMech}. Cleans up everything; exit 0 only
+ * if every step held. This process plays the kernel: the simulated kernel and the context
+ * checks run here.
  */
 public final class Demo implements Command {
     public static final String USAGE = """
@@ -50,12 +53,16 @@ public final class Demo implements Command {
                           layouts; 2.16.1 and 2.17.0 use the released ones)
               --direct    do not use /sbin/request-key even when it is available
               --repeat N  then time N more requests (request-key to key updated): min/median/max
+              The simulated kernel runs target/native/l_getauth (built by mvn package; LSK_GETAUTH names
+              another) as its rsi upcall, as a real server kernel runs /usr/sbin/l_getauth.
             """;
     static final long CLIENT_NID = 0x00020000c0a80132L; // 192.168.1.50@tcp
     static final long SERVER_NID = 0x00020000c0a80165L; // 192.168.1.101@tcp
     static final Duration NEGOTIATION_TIMEOUT = Duration.ofSeconds(30);
     static final Path REQUEST_KEY = Path.of("/sbin/request-key");
     static final Path REQUEST_KEY_D = Path.of("/etc/request-key.d");
+    /** Environment variable naming the l_getauth helper instead of the build's. */
+    static final String ENV_GETAUTH = "LSK_GETAUTH";
 
     @Override
     public int run(List<String> args, Io io) {
@@ -124,11 +131,21 @@ public final class Demo implements Command {
         }
     }
 
+    /** The built l_getauth helper (or {@code LSK_GETAUTH}): target/native beside the scripts. */
+    static Path getauth(Io io) {
+        String env = io.env().get(ENV_GETAUTH);
+        if (env != null && !env.isEmpty()) {
+            return Path.of(env).toAbsolutePath();
+        }
+        return scriptsDir(io).toAbsolutePath().getParent().resolve("target/native/l_getauth");
+    }
+
     /** One demo run: what it created, so that {@link #close} can remove it whatever happened. */
     private static final class Run {
         private final Io io;
         private final PrintStream out;
         private final Path scripts;
+        private final Path getauth;
         private final Path dir;
         private final String fs;
         private final Keyring keyring;
@@ -148,6 +165,7 @@ public final class Demo implements Command {
             this.version = version;
             this.out = io.out();
             this.scripts = scriptsDir(io);
+            this.getauth = getauth(io);
             this.keyring = Keyring.open();
             this.dir = Files.createTempDirectory("lsk-demo.");
             byte[] tag = new byte[2];
@@ -170,6 +188,7 @@ public final class Demo implements Command {
             out.println("lsk demo: file system " + fs + ", work dir " + dir);
             out.println("  upcall: " + (viaRequestKey ? "real " + REQUEST_KEY + " runs scripts/lgss_keyring"
                     : "direct invocation of lgss_keyring's negotiation (" + whyDirect + ")"));
+            out.println("  server kernel: Lustre " + version + ", rsi upcall " + getauth);
             Path server = dir.resolve("server.key"), client = dir.resolve("client.key");
             if (!step("write server key (lgss_sk -w)", () -> {
                 tool("lgss_sk", "-t", "server", "-f", fs, "-w", server.toString());
@@ -257,9 +276,15 @@ public final class Demo implements Command {
         }
 
         private String startKernel() throws Exception {
+            if (!Files.isExecutable(getauth)) {
+                throw new LskException("no l_getauth helper at " + getauth + " (build it: mvn -DskipTests package;"
+                        + " or name one with " + ENV_GETAUTH + ")", LskException.Errno.ENOENT);
+            }
             kernel = SimKernel.start(new SimKernel.Config(dir.resolve("kernel"), version, dir.resolve("svcgssd.socket"),
-                    CLIENT_NID, "default", NEGOTIATION_TIMEOUT), m -> appendLog("simkernel.log", m));
-            return kernel.kernel() + ", parameter root " + kernel.paths().root();
+                    CLIENT_NID, "default", NEGOTIATION_TIMEOUT, getauth.toString()),
+                    m -> appendLog("simkernel.log", m));
+            return kernel.kernel() + ", rsc header " + kernel.kernel().abi().rscHeader.size + " bytes, runs "
+                    + getauth.getFileName();
         }
 
         private String startDaemon() throws Exception {
@@ -268,16 +293,19 @@ public final class Demo implements Command {
                     "--socket", sock.toString()).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("lsvcgssd.log").toFile());
             pb.environment().put(ParamPaths.ENV_ROOT, kernel.paths().root().toString());
+            pb.environment().remove(lsk.kernel.KernelAbi.ENV_VERSION); // the version file decides
             daemon = pb.start();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!lsk.kernel.KernelChannel.isSocket(sock)) {
+            String serving = "for " + kernel.kernel();
+            Path log = dir.resolve("lsvcgssd.log");
+            while (!lsk.kernel.KernelChannel.isSocket(sock) || !Files.readString(log).contains(serving)) {
                 if (!daemon.isAlive() || System.nanoTime() > end) {
-                    throw new LskException("lsvcgssd did not start: " + tail(dir.resolve("lsvcgssd.log")),
+                    throw new LskException("lsvcgssd did not start " + serving + ": " + tail(log),
                             LskException.Errno.EIO);
                 }
                 Thread.sleep(20);
             }
-            return "pid " + daemon.pid() + ", socket " + sock.getFileName();
+            return "pid " + daemon.pid() + ", socket " + sock.getFileName() + ", " + serving;
         }
 
         /** As the client kernel of {@link #version} formats it, for the MDC device of a client root context. */
@@ -304,6 +332,7 @@ public final class Demo implements Command {
                 ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("upcall.log").toFile()));
                 pb.environment().put(ParamPaths.ENV_ROOT, kernel.paths().root().toString());
+                pb.environment().remove(lsk.kernel.KernelAbi.ENV_VERSION);
                 pb.environment().put("LSK_LOG_STDERR", "1");
                 Process p = pb.start();
                 p.waitFor(NEGOTIATION_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -331,13 +360,13 @@ public final class Demo implements Command {
                 try {
                     p = keyring.read(key);
                 } catch (KeyringException e) {
-                    throw new LskException("key " + key + " gone (negotiation failed): " + tail(dir.resolve("upcall.log")),
+                    throw new LskException("key " + key + " gone (negotiation failed): " + logTails(),
                             e.errno());
                 }
                 try {
                     Optional<KeyPayload.Failure> f = KeyPayload.asFailure(p);
                     if (f.isPresent()) {
-                        throw new LskException("negotiation failed: " + f.get() + "; " + tail(dir.resolve("upcall.log")),
+                        throw new LskException("negotiation failed: " + f.get() + "; " + logTails(),
                                 LskException.Errno.EACCES);
                     }
                     if (p.length > 1) {
@@ -349,14 +378,14 @@ public final class Demo implements Command {
                 Thread.sleep(5);
             }
             throw new LskException("key " + key + " not updated within " + NEGOTIATION_TIMEOUT.toSeconds() + " s: "
-                    + tail(dir.resolve("upcall.log")), LskException.Errno.ETIMEDOUT);
+                    + logTails(), LskException.Errno.ETIMEDOUT);
         }
 
         /** The kernel's view: import both contexts, exchange protected messages both ways. */
         private String verify(KeyPayload.Success c, boolean privacy) throws Exception {
             Downcalls.Rsc rsc = kernel.serverContext(c.handle()).orElseThrow(() -> new LskException(
                     "no rsc downcall for handle " + HexFormat.of().formatHex(c.handle()), LskException.Errno.ENOENT));
-            if (!rsc.mech().equals("sk") || !rsc.nodemap().equals("default")
+            if (!rsc.mech().equals("sk") || !rscNodemapFits(rsc.nodemap())
                     || rsc.flags() != Downcalls.RSC_FLAG_ROOT || c.seqWindow() != SimKernel.SEQ_WINDOW) {
                 throw new LskException("rsc downcall or key payload fields unexpected", LskException.Errno.EPROTO);
             }
@@ -390,6 +419,18 @@ public final class Demo implements Command {
                 Arrays.fill(cctx, (byte) 0);
                 Arrays.fill(sctx, (byte) 0);
             }
+        }
+
+        /**
+         * The 48-byte header of 2.17.50 and earlier has no nodemap field; 2.17.54+ always carries
+         * the name; 2.17.51-2.17.53 only when it came from a lookup by SHA (none here, no MGS).
+         */
+        private boolean rscNodemapFits(String nm) {
+            return switch (kernel.kernel().abi().nodemapName) {
+                case NEVER -> nm.isEmpty();
+                case ALWAYS -> nm.equals("default");
+                case AFTER_SHA_LOOKUP -> nm.isEmpty() || nm.equals("default");
+            };
         }
 
         interface GssCall {
@@ -432,6 +473,11 @@ public final class Demo implements Command {
             } catch (IOException e) {
                 // logging is best effort
             }
+        }
+
+        /** The upcall's and the simulated kernel's last log lines (refused downcalls show here). */
+        private String logTails() {
+            return "upcall: " + tail(dir.resolve("upcall.log")) + "; kernel: " + tail(dir.resolve("simkernel.log"));
         }
 
         private static String tail(Path log) {

@@ -1,12 +1,10 @@
 package lsk.kernel;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,18 +21,23 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import lsk.LskException;
+import lsk.handshake.GssException;
 
 /**
  * A loopback stand-in for the Lustre kernel, for hosts without Lustre: a parameter tree under
  * its own root ({@link ParamPaths} with that root finds it) holding
  * <ul>
  * <li>{@code sptlrpc/gss/init_channel}, a Unix socket taking the client's negotiation
- *     ({@link SimKernelChannel}); each one becomes the rsi upcall line the server kernel would
- *     send to lsvcgssd's socket, and the daemon's rsi downcall becomes the client's reply buffer;</li>
+ *     ({@link SimKernelChannel}); each one becomes the rsi upcall line the server kernel hands
+ *     to lsvcgssd: by running the program {@code sptlrpc/gss/rsi_upcall} names (l_getauth), as
+ *     the kernel does ({@link SimRsiUpcall}), or, with {@code NONE}, by writing it to the
+ *     daemon's socket itself; the daemon's rsi downcall becomes the client's reply buffer;</li>
  * <li>{@code sptlrpc/gss/rsi_info} and {@code rsc_info}, FIFOs the daemon writes its downcalls
- *     to exactly as to the real files (one write per downcall);</li>
+ *     to exactly as to the real files (one write per downcall), read in this version's layout
+ *     with decoders of their own ({@link SimDowncalls});</li>
  * <li>{@code sptlrpc/gss/lgss_keyring/debug_level}.</li>
  * </ul>
+ * Each file sits in the tree this version's kernel puts it in ({@link KernelAbi#treeOf}).
  * Client and server side share the one simulated kernel (loopback), so the server contexts it
  * receives can be checked against the clients'.
  */
@@ -44,14 +47,41 @@ public final class SimKernel implements AutoCloseable {
     /** The version a simulated kernel plays unless told otherwise: the newest layout (master). */
     public static final LustreVersion NEWEST = LustreVersion.of(2, 17, 54);
 
+    /** The kernel's default rsi upcall program. */
+    public static final String DEFAULT_UPCALL = SimRsiUpcall.DEFAULT;
+    /** rsi_upcall value for "no program": this simulator writes the line to the daemon's socket. */
+    public static final String UPCALL_NONE = SimRsiUpcall.NONE;
+
     /**
      * @param clientNid   the NID the simulated server sees for the client (u64)
      * @param peerNodemap the nodemap the simulated server puts the client in
-     * @param timeout     how long a negotiation waits for the daemon's downcall
+     * @param timeout     how long a negotiation waits for the daemon's downcall (the kernel's
+     *                    rsi acquire timeout)
+     * @param upcall      what {@code sptlrpc/gss/rsi_upcall} holds: the program to run per
+     *                    SEC_CTX_INIT (the kernel's default is {@link #DEFAULT_UPCALL}), or
+     *                    {@link #UPCALL_NONE}
      */
     public record Config(Path root, LustreVersion version, Path daemonSocket, long clientNid, String peerNodemap,
-                         Duration timeout) {
+                         Duration timeout, String upcall) {
+        /**
+         * Without an upcall program: this simulator writes the line to the daemon's socket
+         * (in-process tests; never whatever may be installed in /usr/sbin).
+         */
+        public Config(Path root, LustreVersion version, Path daemonSocket, long clientNid, String peerNodemap,
+                      Duration timeout) {
+            this(root, version, daemonSocket, clientNid, peerNodemap, timeout, UPCALL_NONE);
+        }
+
+        /** The same kernel, running {@code program} as its rsi upcall. */
+        public Config withUpcall(String program) {
+            return new Config(root, version, daemonSocket, clientNid, peerNodemap, timeout, program);
+        }
     }
+
+    /** Bigger than any pipe, so that one read takes every whole write present. */
+    private static final int READ_BUFFER = 1 << 20;
+    /** How often the rsc FIFO is drained when no rsi arrives to trigger it. */
+    private static final long RSC_POLL_MS = 50;
 
     private final Config config;
     private final LustreKernel kernel;
@@ -63,10 +93,12 @@ public final class SimKernel implements AutoCloseable {
     private final AtomicLong nextHash = new AtomicLong(new java.security.SecureRandom().nextLong() >>> 8);
     private final AtomicLong nextIndex = new AtomicLong(0x5eed_0000_0000_0001L);
     private final Map<Long, CompletableFuture<Downcalls.Rsi>> pending = new ConcurrentHashMap<>();
-    // By handle. A future, because the rsc FIFO is read by its own thread: the client's reply must
-    // wait for its context, as in the real kernel, where the daemon's rsc write() installs the
-    // context before the daemon even writes the rsi (found by the hostile-load test).
-    private final Map<String, CompletableFuture<Downcalls.Rsc>> contexts = new ConcurrentHashMap<>();
+    // By handle. Installed before any later rsi is looked at: the kernel's rsc write() installs
+    // the context before the daemon even writes its rsi (found by the hostile-load test), so the
+    // rsi reader drains the rsc FIFO first (see readRsi).
+    private final Map<String, Downcalls.Rsc> contexts = new ConcurrentHashMap<>();
+    private final Object rscLock = new Object();
+    private final byte[] rscBuf = new byte[READ_BUFFER];
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "simkernel");
         t.setDaemon(true);
@@ -75,6 +107,8 @@ public final class SimKernel implements AutoCloseable {
     private ServerSocketChannel initChannel;
     private RandomAccessFile rsiFifo;
     private RandomAccessFile rscFifo;
+    private FileInputStream rscPending;
+    private SimRsiUpcall upcall;
 
     private SimKernel(Config config, ChannelNative shim, Consumer<String> log) throws LskException {
         this.config = config;
@@ -108,16 +142,11 @@ public final class SimKernel implements AutoCloseable {
 
     /** The server context the daemon handed down for {@code handle}, if any. */
     public Optional<Downcalls.Rsc> serverContext(byte[] handle) {
-        CompletableFuture<Downcalls.Rsc> f = contexts.get(HexFormat.of().formatHex(handle));
-        return f != null && f.isDone() ? Optional.of(f.join()) : Optional.empty();
+        return Optional.ofNullable(contexts.get(HexFormat.of().formatHex(handle)));
     }
 
     public int serverContextCount() {
-        return (int) contexts.values().stream().filter(CompletableFuture::isDone).count();
-    }
-
-    private CompletableFuture<Downcalls.Rsc> context(byte[] handle) {
-        return contexts.computeIfAbsent(HexFormat.of().formatHex(handle), h -> new CompletableFuture<>());
+        return contexts.size();
     }
 
     private void open() throws IOException, LskException {
@@ -132,11 +161,15 @@ public final class SimKernel implements AutoCloseable {
         if (!Files.exists(dbg)) {
             Files.writeString(dbg, "1\n");
         }
+        upcall = new SimRsiUpcall(paths.simulated(abi, ParamPaths.RSI_UPCALL), config.upcall(), config.daemonSocket(),
+                log);
+        upcall.install();
         rsiFifo = fifo(paths.simulated(abi, ParamPaths.RSI_DOWNCALL));
         rscFifo = fifo(paths.simulated(abi, ParamPaths.RSC_DOWNCALL));
+        rscPending = new FileInputStream(rscFifo.getFD());
         initChannel = SimInitChannel.bind(this, paths.simulated(abi, ParamPaths.INIT_CHANNEL), workers, log);
-        workers.execute(() -> readDowncalls(rsiFifo, Downcalls.RSI_HEADER, Downcalls.RSI_OFF_LEN, this::onRsi));
-        workers.execute(() -> readDowncalls(rscFifo, Downcalls.RSC_HEADER, Downcalls.RSC_OFF_LEN, this::onRsc));
+        workers.execute(this::readRsi);
+        workers.execute(this::pollRsc);
     }
 
     private RandomAccessFile fifo(Path p) throws IOException, LskException {
@@ -160,29 +193,22 @@ public final class SimKernel implements AutoCloseable {
         CompletableFuture<Downcalls.Rsi> answer = new CompletableFuture<>();
         pending.put(hash, answer);
         try {
-            try (SocketChannel d = SocketChannel.open(UnixDomainSocketAddress.of(config.daemonSocket()))) {
-                ByteBuffer b = ByteBuffer.wrap(line.format());
-                while (b.hasRemaining()) {
-                    d.write(b);
-                }
-            } catch (IOException e) {
-                throw new LskException("no lsvcgssd at " + config.daemonSocket() + " for "
-                        + uuid + ": " + e.getMessage(),
-                        LskException.Errno.EACCES, e);
+            try {
+                upcall.send(line);
+            } catch (LskException e) {
+                throw new LskException(e.getMessage() + " (for " + uuid + ")", e.errno(), e);
             }
-            long deadline = System.nanoTime() + config.timeout().toNanos();
             Downcalls.Rsi rsi = answer.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
             if (!Arrays.equals(rsi.inToken(), token)) {
                 throw new LskException("rsi downcall echoes another token", LskException.Errno.EINVAL);
             }
-            if (rsi.major() == 0 && rsi.err() == 0 && rsi.outHandle().length > 0) {
-                try {
-                    context(rsi.outHandle()).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (TimeoutException e) {
-                    contexts.remove(HexFormat.of().formatHex(rsi.outHandle()));
-                    throw new LskException("rsi downcall without its rsc context within " + config.timeout(),
-                            LskException.Errno.ETIMEDOUT);
-                }
+            if (rsi.major() == 0 && rsi.err() == 0 && rsi.outHandle().length > 0
+                    && !contexts.containsKey(HexFormat.of().formatHex(rsi.outHandle()))) {
+                // The kernel looks the context up by the rsi's handle and, without one, sends
+                // the client an error notification at once.
+                log.accept("simkernel: no server context for handle " + HexFormat.of().formatHex(rsi.outHandle())
+                        + " (its rsc downcall was refused or never written): authentication failed");
+                return new ReplyBuffer(0, GssException.GSS_S_FAILURE, 0, 0, new byte[0], new byte[0]);
             }
             return new ReplyBuffer(rsi.err(), rsi.major(), rsi.minor(), SEQ_WINDOW, rsi.outHandle(), rsi.outToken());
         } catch (TimeoutException e) {
@@ -197,67 +223,85 @@ public final class SimKernel implements AutoCloseable {
         }
     }
 
-    private void onRsi(byte[] blob) {
-        Downcalls.Rsi rsi = Downcalls.decodeRsi(blob);
-        CompletableFuture<Downcalls.Rsi> f = pending.get(rsi.hash());
-        if (f == null) {
-            log.accept("simkernel: rsi downcall for unknown hash " + Long.toUnsignedString(rsi.hash()));
-        } else {
-            f.complete(rsi);
+    private void onRsi(byte[] write) {
+        try {
+            Downcalls.Rsi rsi = SimDowncalls.rsi(write);
+            CompletableFuture<Downcalls.Rsi> f = pending.get(rsi.hash());
+            if (f == null) {
+                log.accept("simkernel: rsi downcall for unknown hash " + Long.toUnsignedString(rsi.hash()));
+            } else {
+                f.complete(rsi);
+            }
+        } catch (LskException e) {
+            log.accept("simkernel: " + kernel + ": " + e.getMessage());
         }
     }
 
-    private void onRsc(byte[] blob) {
-        Downcalls.Rsc rsc = Downcalls.decodeRsc(blob);
-        KernelContextCodec.decode(rsc.context()); // the kernel refuses a context it cannot import
-        context(rsc.handle()).complete(rsc);
+    private void onRsc(byte[] write) {
+        try {
+            Downcalls.Rsc rsc = SimDowncalls.rsc(write, kernel.abi().rscHeader);
+            contexts.put(HexFormat.of().formatHex(rsc.handle()), rsc);
+        } catch (LskException e) {
+            log.accept("simkernel: " + kernel + ": " + e.getMessage() + "; no context installed");
+        } finally {
+            Arrays.fill(write, (byte) 0);
+        }
     }
 
     /**
-     * Reads one downcall FIFO until {@link #close}. Through the file's channel, not its stream:
+     * Reads the rsi FIFO until {@link #close}. Through the file's channel, not its stream:
      * closing (or interrupting) an interruptible channel wakes a reader blocked on an idle FIFO,
-     * which a stream read never notices.
+     * which a stream read never notices. Before each read's rsi downcalls are taken, the rsc
+     * FIFO is drained: the daemon's rsc for a request is in it before the rsi is written.
      */
-    private void readDowncalls(RandomAccessFile fifo, int header, int lenOff, Consumer<byte[]> sink) {
-        ByteBuffer buf = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer chunkBuf = ByteBuffer.allocate(16 * 1024);
-        byte[] chunk = chunkBuf.array();
-        java.nio.channels.FileChannel ch = fifo.getChannel();
+    private void readRsi() {
+        byte[] buf = new byte[READ_BUFFER];
+        ByteBuffer bb = ByteBuffer.wrap(buf);
         try {
             while (true) {
-                chunkBuf.clear();
-                int n = ch.read(chunkBuf);
+                bb.clear();
+                int n = rsiFifo.getChannel().read(bb);
                 if (n < 0) {
                     return;
                 }
-                if (n > buf.remaining()) {
-                    log.accept("simkernel: downcall overflow, dropping buffered bytes");
-                    buf.clear();
-                    continue;
-                }
-                buf.put(chunk, 0, n).flip();
-                while (buf.remaining() >= header) {
-                    long size = header + Integer.toUnsignedLong(buf.getInt(buf.position() + lenOff));
-                    if (size > Downcalls.MAX_BLOB) {
-                        log.accept("simkernel: downcall length " + size + " refused; resetting");
-                        buf.position(buf.limit());
-                        break;
-                    }
-                    if (buf.remaining() < size) {
-                        break;
-                    }
-                    byte[] blob = new byte[(int) size];
-                    buf.get(blob);
-                    try {
-                        sink.accept(blob);
-                    } catch (RuntimeException e) {
-                        log.accept("simkernel: bad downcall: " + e.getMessage());
-                    }
-                }
-                buf.compact();
+                drainRsc();
+                SimDowncalls.splitWrites(buf, n, SimDowncalls.Layout.RSI, this::onRsi);
             }
         } catch (IOException e) {
             // closed
+        }
+    }
+
+    /** Contexts written without an rsi after them still get installed (and the pipe never fills). */
+    private void pollRsc() {
+        try {
+            while (true) {
+                Thread.sleep(RSC_POLL_MS);
+                if (!drainRsc()) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            // closed
+        }
+    }
+
+    /** Takes every rsc write present, without blocking; false once the FIFO is closed. */
+    private boolean drainRsc() {
+        synchronized (rscLock) {
+            try {
+                while (rscPending.available() > 0) {
+                    int n = rscFifo.getChannel().read(ByteBuffer.wrap(rscBuf));
+                    if (n <= 0) {
+                        break;
+                    }
+                    SimDowncalls.splitWrites(rscBuf, n, SimDowncalls.Layout.rsc(kernel.abi().rscHeader), this::onRsc);
+                    Arrays.fill(rscBuf, 0, n, (byte) 0);
+                }
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
         }
     }
 

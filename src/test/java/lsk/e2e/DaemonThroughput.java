@@ -32,7 +32,7 @@ public final class DaemonThroughput {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         Path dir = Files.createTempDirectory("lsk-bench.");
-        try (E2eRig rig = new E2eRig(dir).start()) {
+        try (E2eRig rig = new E2eRig(dir).viaSocket().start()) {
             byte[] shared = rig.newSharedKey();
             rig.load(rig.serverKey(shared, HmacAlg.SHA256), SkKeyring.LoadOptions.defaults());
             KeyConfig client = rig.clientKey(shared, HmacAlg.SHA256);

@@ -6,22 +6,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The README's first command after the build: {@code scripts/demo} must hold every step (exit
- * 0), use the real request-key on this machine, and leave nothing behind.
+ * The README's first command after the build: {@code scripts/demo --lustre-version V} must hold
+ * every step (exit 0) for each version's layouts, use the real request-key on this machine, run
+ * the simulated kernel's rsi upcall through the built l_getauth with a daemon of that version,
+ * and leave nothing behind. About 3 s per version.
  */
 class DemoIT {
-    @Test
-    void demoHoldsEveryStepAndCleansUp() throws Exception {
-        Path base = Path.of(System.getProperty("lsk.basedir", ".")).toAbsolutePath();
-        Process p = new ProcessBuilder(base.resolve("scripts/demo").toString()).redirectErrorStream(true).start();
+    static List<String> versions() {
+        return E2eRig.VERSIONS;
+    }
+
+    @ParameterizedTest(name = "Lustre {0}")
+    @MethodSource("versions")
+    void demoHoldsEveryStepAndCleansUp(String version) throws Exception {
+        Path base = E2eRig.basedir();
+        Process p = new ProcessBuilder(base.resolve("scripts/demo").toString(), "--lustre-version", version)
+                .redirectErrorStream(true).start();
         assertTrue(p.waitFor(180, TimeUnit.SECONDS), "demo did not finish in 3 minutes");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("real /sbin/request-key runs scripts/lgss_keyring"), out);
+        assertTrue(out.contains("server kernel: Lustre " + version + ", rsi upcall " + E2eRig.getauth()), out);
+        assertTrue(out.contains("start lsvcgssd -s") && out.contains("for Lustre " + version + " ("), out);
         assertTrue(out.contains("skpi: contexts interoperate (SkMech)") && out.contains("steps held"), out);
         String dir = out.replaceAll("(?s).*work dir (\\S+).*", "$1");
         assertTrue(!dir.isEmpty() && !Files.exists(Path.of(dir)), "work dir left behind: " + dir);

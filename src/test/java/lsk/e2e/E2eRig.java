@@ -20,6 +20,7 @@ import lsk.handshake.Responder;
 import lsk.kernel.ChannelNative;
 import lsk.kernel.Downcalls;
 import lsk.kernel.Log;
+import lsk.kernel.LustreVersion;
 import lsk.kernel.SimKernel;
 import lsk.keyfile.HmacAlg;
 import lsk.keyfile.KeyConfig;
@@ -30,16 +31,20 @@ import lsk.keyring.SkKeyring;
 import lsk.upcall.KeyPayload;
 
 /**
- * One end-to-end setup on this machine: a simulated kernel and an in-process lsvcgssd under a
- * temp dir, SSK keys of a unique file system name in the real user keyring, a private keyring
- * the requested keys land in, and an {@code /etc/request-key.d} entry that has the real
- * {@code /sbin/request-key} run {@code scripts/lgss_keyring} for key type {@code user} with
- * descriptions {@code lskit-<fs>:*}. {@link #close} removes all of it, also after failures.
+ * One end-to-end setup on this machine: a simulated kernel of one Lustre version and an
+ * in-process lsvcgssd for that version under a temp dir, SSK keys of a unique file system name
+ * in the real user keyring, a private keyring the requested keys land in, and an
+ * {@code /etc/request-key.d} entry that has the real {@code /sbin/request-key} run
+ * {@code scripts/lgss_keyring} for key type {@code user} with descriptions {@code lskit-<fs>:*}.
+ * The simulated kernel runs the built l_getauth helper per request, as a real server kernel
+ * does ({@link #viaSocket} skips it). {@link #close} removes all of it, also after failures.
  */
 final class E2eRig implements AutoCloseable {
     static final long CLIENT_NID = 0x00020000c0a80132L; // 192.168.1.50@tcp
     static final long SERVER_NID = 0x00020000c0a80165L; // 192.168.1.101@tcp
     static final String REQUEST_KEY_D = "/etc/request-key.d";
+    /** The versions the per-version e2e tests run for: both released layouts and master's newest. */
+    static final List<String> VERSIONS = List.of("2.16.1", "2.17.0", "2.17.54");
 
     final String fs;
     final Path dir;
@@ -49,12 +54,24 @@ final class E2eRig implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final Path conf;
     private final int requestRing;
+    private final LustreVersion version;
+    private Duration timeout = Duration.ofSeconds(30);
+    private boolean viaHelper = true;
     private SimKernel kernel;
     private Svcgssd daemon;
 
     /** @param dir a fresh temp dir (removed by the caller) */
     E2eRig(Path dir) throws Exception {
+        this(dir, SimKernel.NEWEST);
+    }
+
+    E2eRig(Path dir, String version) throws Exception {
+        this(dir, LustreVersion.parse(version, "test version"));
+    }
+
+    E2eRig(Path dir, LustreVersion version) throws Exception {
         this.dir = dir;
+        this.version = version;
         byte[] tag = new byte[3];
         random.nextBytes(tag);
         fs = "it" + HexFormat.of().formatHex(tag); // Lustre fsnames have at most 8 characters
@@ -66,8 +83,25 @@ final class E2eRig implements AutoCloseable {
         requestRing = keyring.addKey("keyring", "lskit-" + fs, new byte[0], Keyring.SESSION);
     }
 
-    Path basedir() {
+    static Path basedir() {
         return Path.of(System.getProperty("lsk.basedir", ".")).toAbsolutePath().normalize();
+    }
+
+    /** The l_getauth helper the build makes (jni/l_getauth.c). */
+    static Path getauth() {
+        return basedir().resolve("target/native/l_getauth");
+    }
+
+    /** The simulated kernel writes request lines to the daemon itself (measures the daemon alone). */
+    E2eRig viaSocket() {
+        viaHelper = false;
+        return this;
+    }
+
+    /** How long the simulated kernel waits for the daemon's downcall (its rsi acquire timeout). */
+    E2eRig timeout(Duration t) {
+        timeout = t;
+        return this;
     }
 
     /** Starts the simulated kernel and the daemon; writes the request-key.d entry. */
@@ -77,8 +111,15 @@ final class E2eRig implements AutoCloseable {
 
     E2eRig start(boolean requestKey) throws Exception {
         Path sock = dir.resolve("svcgssd.socket");
-        kernel = SimKernel.start(new SimKernel.Config(dir.resolve("kernel"), SimKernel.NEWEST, sock, CLIENT_NID, "default",
-                Duration.ofSeconds(30)), log::add);
+        SimKernel.Config config = new SimKernel.Config(dir.resolve("kernel"), version, sock, CLIENT_NID, "default",
+                timeout);
+        if (viaHelper) {
+            if (!Files.isExecutable(getauth())) {
+                throw new IllegalStateException("l_getauth helper not built at " + getauth() + " (mvn package)");
+            }
+            config = config.withUpcall(getauth().toString());
+        }
+        kernel = SimKernel.start(config, log::add);
         Log dlog = (lvl, m) -> log.add("lsvcgssd: " + m);
         daemon = new Svcgssd(new Svcgssd.Options(sock, kernel.kernel(), true, Duration.ofSeconds(5), 2),
                 new Responder(new KeyringKeySource(keyring), NodemapResolver.NONE, Entropy.secure()),
@@ -172,6 +213,18 @@ final class E2eRig implements AutoCloseable {
 
     Optional<Downcalls.Rsc> serverContext(byte[] handle) {
         return kernel.serverContext(handle);
+    }
+
+    /**
+     * Whether the rsc's nodemap name is what this version's layout carries: none in the 48-byte
+     * header, always the name from 2.17.54, the name or nothing (no lookup by SHA) in between.
+     */
+    boolean rscNodemapFits(String nm) {
+        return switch (kernel.kernel().abi().nodemapName) {
+            case NEVER -> nm.isEmpty();
+            case ALWAYS -> nm.equals("default");
+            case AFTER_SHA_LOOKUP -> nm.isEmpty() || nm.equals("default");
+        };
     }
 
     String diagnostics() {
