@@ -13,10 +13,10 @@ import java.util.List;
  * order and print the diagnostic when they reach it, which reproduces C's interleaving of
  * option side effects and getopt messages.
  */
-final class Getopt {
+public final class Getopt {
 
     /** One long option: {@code --name}, with or without a required argument, mapped to {@code val}. */
-    record LongOpt(String name, boolean hasArg, int val) {
+    public record LongOpt(String name, boolean hasArg, int val) {
     }
 
     /**
@@ -26,11 +26,11 @@ final class Getopt {
      * @param arg   its argument, or null
      * @param error the diagnostic line (with newline) for {@code '?'}, else null
      */
-    record Event(int val, String arg, String error) {
+    public record Event(int val, String arg, String error) {
     }
 
     /** @param operands the non-option arguments, in order (GNU permutation moves them last) */
-    record Result(List<Event> events, List<String> operands) {
+    public record Result(List<Event> events, List<String> operands) {
     }
 
     private Getopt() {
@@ -43,7 +43,7 @@ final class Getopt {
      * @param longOpts       long options
      * @param posixlyCorrect stop at the first non-option (POSIXLY_CORRECT or a leading '+')
      */
-    static Result parse(String prog, List<String> args, String optstring, List<LongOpt> longOpts,
+    public static Result parse(String prog, List<String> args, String optstring, List<LongOpt> longOpts,
             boolean posixlyCorrect) {
         if (optstring.startsWith("+")) {
             posixlyCorrect = true;

@@ -1,15 +1,12 @@
 package lsk.gssd;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -20,21 +17,20 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import lsk.LskException;
-import lsk.handshake.Flags;
 import lsk.handshake.GssException;
 import lsk.handshake.Responder;
 import lsk.kernel.ChannelNative;
-import lsk.kernel.Downcalls;
 import lsk.kernel.Log;
 import lsk.kernel.LustreKernel;
-import lsk.kernel.ParamPaths;
 import lsk.kernel.UpcallLine;
 
 /**
  * The SK part of lsvcgssd: reads one request line per connection on a Unix stream socket
  * and answers through the kernel's downcall files: on success the rsc downcall (server
- * context) first, then the rsi downcall (reply token); on any failure an rsi downcall with
- * {@code -EACCES} and the GSS major status, as the C daemon does.
+ * context) first, then the rsi downcall (reply token), both in the layouts of the running
+ * Lustre version ({@link Answers}); on any failure an rsi downcall with {@code -EACCES} and the
+ * GSS major status, as the C daemon does, and also when the rsc write fails (where C answers
+ * success).
  *
  * <p>Concurrency: one selector thread reads all connections without blocking, with a byte
  * bound and a per-connection deadline, so a slow or silent peer costs nothing but a key; full
@@ -55,12 +51,13 @@ public final class Svcgssd implements AutoCloseable {
 
     private final Options options;
     private final Responder responder;
-    private final ChannelNative shim;
     private final Log log;
     private final ExecutorService workers;
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final Answers answers;
+    private SocketFile socket;
     private ServerSocketChannel server;
     private Selector selector;
     private Thread reader;
@@ -68,8 +65,8 @@ public final class Svcgssd implements AutoCloseable {
     public Svcgssd(Options options, Responder responder, ChannelNative shim, Log log) {
         this.options = options;
         this.responder = responder;
-        this.shim = shim;
         this.log = log;
+        this.answers = new Answers(options.kernel(), shim, log);
         // Bounded queue: complete lines wait here (up to MAX_LINE each). When it is full the
         // reader thread handles the request itself, so it stops reading until the workers catch
         // up: memory stays bounded and no request is lost.
@@ -82,16 +79,19 @@ public final class Svcgssd implements AutoCloseable {
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
     }
 
-    /** Binds the socket (replacing a stale one) and starts serving in the background. */
+    /**
+     * Binds the socket and starts serving in the background. A live socket at the path (another
+     * daemon) is refused and left alone; only a stale one is replaced ({@link SocketFile}).
+     */
     public void start() throws LskException {
+        socket = SocketFile.bind(options.socket(), 512, DaemonNative.load(), log);
         try {
-            Files.deleteIfExists(options.socket());
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(options.socket()), 512);
+            server = socket.channel();
             server.configureBlocking(false);
             selector = Selector.open();
             server.register(selector, SelectionKey.OP_ACCEPT);
         } catch (IOException e) {
+            close();
             throw new LskException("cannot listen on " + options.socket() + ": " + e.getMessage(),
                     LskException.Errno.EACCES, e);
         }
@@ -277,7 +277,7 @@ public final class Svcgssd implements AutoCloseable {
         } catch (UpcallLine.Malformed e) {
             failed.incrementAndGet();
             log.log(Log.ERR, "ERROR: " + e.getMessage());
-            errorForHash(raw);
+            answers.errorForHash(raw);
             return;
         }
         log.log(Log.INFO, "handling req: svc " + req.service() + ", nid 0x" + Long.toHexString(req.nid())
@@ -296,15 +296,15 @@ public final class Svcgssd implements AutoCloseable {
         try {
             Responder.Result r = responder.accept(req.inToken(), req.nid(), req.nodemap());
             byte[] handle = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(req.handleSeq()).array();
-            byte[] ctx = contextBlob(r);
-            try {
-                writeDowncall(ParamPaths.RSC_DOWNCALL, Downcalls.encode(shim, new Downcalls.Rsc(rscFlags(r.flags()),
-                        -1, 0, 0, MECH_NAME, r.nodemap(), handle, ctx)));
-            } finally {
-                Arrays.fill(ctx, (byte) 0);
+            if (!answers.context(req, r, handle)) {
+                // The C daemon ignores a failed rsc write and still answers success, handing the
+                // client a handle the kernel has no context for, so the failure only shows later
+                // and far from its cause. An error answer fails the client's SEC_CTX_INIT at once
+                // (no 30 s upcall timeout either) with the reason logged here.
+                reject(req, GssException.GSS_S_FAILURE);
+                return;
             }
-            writeDowncall(ParamPaths.RSI_DOWNCALL, Downcalls.encode(shim, new Downcalls.Rsi(req.hash(), 0,
-                    GssException.GSS_S_COMPLETE, 0, req.inHandle(), req.inToken(), handle, r.responseToken())));
+            answers.success(req, handle, r.responseToken());
             completed.incrementAndGet();
             log.log(Log.INFO, "sk: context established for nid 0x" + Long.toHexString(req.nid()));
         } catch (GssException e) {
@@ -321,66 +321,23 @@ public final class Svcgssd implements AutoCloseable {
         }
     }
 
-    static int rscFlags(int wireFlags) {
-        return ((wireFlags & Flags.ROOT) != 0 ? Downcalls.RSC_FLAG_ROOT : 0)
-                | ((wireFlags & Flags.MDT) != 0 ? Downcalls.RSC_FLAG_MDS : 0)
-                | ((wireFlags & Flags.OST) != 0 ? Downcalls.RSC_FLAG_OSS : 0);
-    }
-
-    /** The context as the C daemon hands it down. */
-    public static byte[] contextBlob(Responder.Result r) {
-        return lsk.kernel.ContextBlob.forKernel(r.context());
-    }
-
     private void reject(UpcallLine req, int major) {
         failed.incrementAndGet();
-        try {
-            writeDowncall(ParamPaths.RSI_DOWNCALL, Downcalls.encode(shim, new Downcalls.Rsi(req.hash(),
-                    -LskException.Errno.EACCES, major, 0, req.inHandle(), req.inToken(), new byte[0], new byte[0])));
-        } catch (LskException e) {
-            log.log(Log.ERR, "ERROR: error downcall failed: " + e.getMessage());
-        }
+        answers.error(req, major);
     }
 
-    /** A line too broken to parse still gets an error downcall when its hash is readable. */
-    private void errorForHash(byte[] raw) {
-        int sp = 0;
-        while (sp < raw.length && sp < 24 && raw[sp] != ' ') {
-            sp++;
-        }
-        if (sp == raw.length || raw[sp] != ' ') {
-            return;
-        }
-        try {
-            long hash = UpcallLine.strtoull(new String(raw, 0, sp, java.nio.charset.StandardCharsets.US_ASCII), "hash");
-            writeDowncall(ParamPaths.RSI_DOWNCALL, Downcalls.encode(shim, new Downcalls.Rsi(hash,
-                    -LskException.Errno.EACCES, GssException.GSS_S_FAILURE, 0, new byte[0], new byte[0],
-                    new byte[0], new byte[0])));
-        } catch (LskException e) {
-            // unparsable hash: nothing to answer
-        }
-    }
-
-    private void writeDowncall(String param, byte[] blob) throws LskException {
-        Path p = options.kernel().param(param, shim);
-        long rc = shim.lsk_downcall_write(p.toString(), blob, blob.length);
-        if (rc < 0) {
-            throw new LskException("write to " + p + " failed: errno " + -rc, (int) -rc);
-        }
-    }
-
+    /** Stops serving; removes the socket file only if it is still the one this daemon bound. */
     @Override
     public void close() {
         try {
             if (selector != null) {
                 selector.close();
             }
-            if (server != null) {
-                server.close();
-                Files.deleteIfExists(options.socket());
-            }
         } catch (IOException e) {
             // best effort
+        }
+        if (socket != null) {
+            socket.close();
         }
         workers.shutdown();
         try {

@@ -1,10 +1,14 @@
 package lsk.gssd;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import lsk.LskException;
 import lsk.cli.Command;
+import lsk.cli.Getopt;
 import lsk.cli.Io;
 import lsk.handshake.Entropy;
 import lsk.handshake.NodemapResolver;
@@ -13,94 +17,205 @@ import lsk.kernel.ChannelNative;
 import lsk.kernel.Log;
 import lsk.kernel.LustreKernel;
 import lsk.kernel.ParamPaths;
+import sun.misc.Signal;
 
-/** {@code lsvcgssd}: the server daemon (SK only). */
+/**
+ * {@code lsvcgssd}: the server daemon (SK only), with the C daemon's options (getopt
+ * {@code fgkmnoR:svz}) and conduct: it daemonizes unless {@code -f} ({@link Detach}), runs once
+ * per socket ({@link SingleInstance}; "Another instance is running, exit" with status 0),
+ * ignores SIGHUP, and on SIGTERM (status 0) or SIGINT (status 1) closes and removes the socket
+ * it bound. Its process is named {@code lsvcgssd}, so {@code pgrep}/{@code pkill lsvcgssd} (as
+ * Lustre's test framework uses them) find it.
+ */
 public final class SvcgssdCommand implements Command {
+    static final String NAME = "lsvcgssd";
     public static final String USAGE = """
-            usage: lsvcgssd [-f] [-v]... [-s] [-m] [-o] [-g] [-k] [-z] [--socket PATH] [--param-root DIR]
+            usage: lsvcgssd [-fgkmnosvz] [-R REALM] [--socket PATH] [--param-root DIR] [--lustre-version V]
               Lustre GSS server daemon, SK mechanism: answers SEC_CTX_INIT requests that the kernel
-              sends to the Unix socket (default /tmp/svcgssd.socket) with rsi/rsc downcalls.
+              (through l_getauth) sends to the Unix socket (default /tmp/svcgssd.socket) with rsi/rsc
+              downcalls in the layouts of the running Lustre version.
               -s  enable SK (shared key)          -f  stay in the foreground, log to stderr
-              -v  more verbose (repeatable)       -m/-o/-g  serve MDS/OSS/MGS (accepted for compatibility)
-              -k/-z  Kerberos / gssnull: not supported by lsk (requests are answered "bad mech")
+              -v  more verbose (repeatable)       -g/-m/-o  serve MGS/MDS/OSS (Kerberos credentials: no effect)
+              -n  no Kerberos credentials (no effect)
+              -k/-z  Kerberos / gssnull: not supported by lsk (disabled; requests answered "bad mech")
+              -R REALM  Kerberos realm (needs -k; no effect)
               --socket PATH      listen here       --param-root DIR  parameter root (simulated kernel)
               --lustre-version V  the running Lustre version (default: /sys/fs/lustre/version,
                                   or env LSK_LUSTRE_VERSION); it chooses the downcall layouts
+              -h, --help  this text
             """;
+    private static final String OPTSTRING = "fghkmnoR:svz";
+    private static final int OPT_SOCKET = 0x100;
+    private static final int OPT_PARAM_ROOT = 0x101;
+    private static final int OPT_VERSION = 0x102;
+    private static final List<Getopt.LongOpt> LONG_OPTS = List.of(
+            new Getopt.LongOpt("socket", true, OPT_SOCKET),
+            new Getopt.LongOpt("param-root", true, OPT_PARAM_ROOT),
+            new Getopt.LongOpt("lustre-version", true, OPT_VERSION),
+            new Getopt.LongOpt("help", false, 'h'));
+
+    /** Parsed options; {@code exit >= 0}: return that status now (usage, help, bad options). */
+    record Parsed(boolean fg, int verbose, Path socket, ParamPaths paths, String version, int exit) {
+    }
 
     @Override
     public int run(List<String> args, Io io) {
-        boolean sk = false, fg = false;
+        boolean child = io.env().containsKey(Detach.ENV_CHILD);
+        if (child) {
+            io = new Io(io.in(), io.out(), io.err(), Detach.parentDirectory(io), io.env());
+        }
+        Parsed o = parse(args, io);
+        if (o.exit() >= 0) {
+            return o.exit();
+        }
+        nameProcess();
+        if (!o.fg() && !child) {
+            return Detach.parent(NAME, args, io);
+        }
+        return serve(o, io, child);
+    }
+
+    static Parsed parse(List<String> args, Io io) {
+        boolean fg = false, sk = false, krb = false, gssnull = false;
         int verbose = 0;
+        String realm = null, version = null;
         Path socket = Svcgssd.DEFAULT_SOCKET;
         ParamPaths paths = ParamPaths.fromEnv(io.env());
-        String version = null;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            switch (a) {
-                case "-h", "--help" -> {
+        Getopt.Result r = Getopt.parse(NAME, args, OPTSTRING, LONG_OPTS, io.env().containsKey("POSIXLY_CORRECT"));
+        for (Getopt.Event ev : r.events()) {
+            switch (ev.val()) {
+                case 'f' -> fg = true;
+                case 'g', 'm', 'o', 'n' -> {
+                    // Kerberos service credentials (which to get, or none): nothing to do for SK.
+                }
+                case 'h' -> {
                     io.out().print(USAGE);
-                    return 0;
+                    return exit(0);
                 }
-                case "--socket", "--param-root", "--lustre-version" -> {
-                    if (i + 1 >= args.size()) {
-                        io.err().println("lsvcgssd: " + a + " needs a value");
-                        return 1;
-                    }
-                    String v = args.get(++i);
-                    if (a.equals("--socket")) {
-                        socket = io.resolve(v);
-                    } else if (a.equals("--lustre-version")) {
-                        version = v;
-                    } else {
-                        paths = new ParamPaths(io.resolve(v));
-                    }
-                }
+                case 'k' -> krb = true;
+                case 'R' -> realm = ev.arg();
+                case 's' -> sk = true;
+                case 'v' -> verbose++;
+                case 'z' -> gssnull = true;
+                case OPT_SOCKET -> socket = io.resolve(ev.arg());
+                case OPT_PARAM_ROOT -> paths = new ParamPaths(io.resolve(ev.arg()));
+                case OPT_VERSION -> version = ev.arg();
                 default -> {
-                    if (!a.matches("-[sfvmogkz]+")) {
-                        io.err().println("lsvcgssd: unknown option '" + a + "'");
-                        io.err().print(USAGE);
-                        return 1;
-                    }
-                    for (char c : a.substring(1).toCharArray()) {
-                        switch (c) {
-                            case 's' -> sk = true;
-                            case 'f' -> fg = true;
-                            case 'v' -> verbose++;
-                            case 'k', 'z' -> io.err().println("lsvcgssd: -" + c + ": mechanism not supported by lsk");
-                            default -> {
-                            }
-                        }
-                    }
+                    io.err().print(ev.error());
+                    return usage(io);
                 }
             }
         }
-        if (!sk) {
-            io.err().println("lsvcgssd: no mechanism enabled; use -s for SK");
-            return 1;
+        if (!r.operands().isEmpty()) {
+            io.err().println(NAME + ": unexpected argument '" + r.operands().get(0) + "'");
+            return usage(io);
         }
-        int level = Math.min(Log.TRACE, Log.WARN + verbose);
-        Log log = fg || io.env().containsKey("LSK_LOG_STDERR") ? Log.stderr(io.err(), "lsvcgssd", level)
-                : Log.syslog("lsvcgssd", level);
+        if (!sk && !krb && !gssnull) {
+            io.err().println("error: need one of -k, -s, or -z options");
+            return usage(io);
+        }
+        if (realm != null && !krb) {
+            io.err().println("error: need -k option if -R is used");
+            return usage(io);
+        }
+        // As C when a mechanism cannot be set up: disable it, go on while one is left.
+        if (krb) {
+            io.err().println(NAME + ": lsk supports the sk mechanism only: disabling Kerberos support (-k)");
+        }
+        if (gssnull) {
+            io.err().println(NAME + ": lsk supports the sk mechanism only: disabling gssnull support (-z)");
+        }
+        if (!sk) {
+            io.err().println(NAME + ": no mechanism left to serve; start with -s for SK");
+            return exit(1);
+        }
+        return new Parsed(fg, verbose, socket, paths, version, -1);
+    }
+
+    private static Parsed exit(int status) {
+        return new Parsed(false, 0, null, null, null, status);
+    }
+
+    private static Parsed usage(Io io) {
+        io.err().print(USAGE);
+        return exit(1);
+    }
+
+    /**
+     * Renames the thread-group leader (what ps, pgrep and pkill match) to {@code lsvcgssd}: a
+     * JVM is otherwise "java". Best effort.
+     */
+    static void nameProcess() {
         try {
+            Files.writeString(Path.of("/proc/self/comm"), NAME);
+        } catch (IOException e) {
+            // not Linux procfs: keep the JVM's name
+        }
+    }
+
+    private static int serve(Parsed o, Io io, boolean child) {
+        int level = Math.min(Log.TRACE, Log.WARN + o.verbose());
+        Log log = o.fg() ? Log.stderr(io.err(), NAME, level) : Log.syslog(NAME, level);
+        Detach.Report report = Detach.Report.NONE;
+        try {
+            DaemonNative sys = DaemonNative.load();
+            if (child) {
+                sys.lsk_setsid();
+                report = Detach.Report.toParent(io.out(), sys);
+            }
             ChannelNative shim = ChannelNative.load();
-            LustreKernel kernel = LustreKernel.detect(paths, io.env(), version);
-            Responder responder = new Responder(new lsk.keyring.KeyringKeySource(lsk.keyring.Keyring.open()), NodemapResolver.NONE,
-                    Entropy.secure());
-            Svcgssd d = new Svcgssd(new Svcgssd.Options(socket, kernel, true, Duration.ofSeconds(5),
+            LustreKernel kernel = LustreKernel.detect(o.paths(), io.env(), o.version());
+            Optional<SingleInstance> guard = SingleInstance.acquire(o.socket(), sys);
+            if (guard.isEmpty()) {
+                log.log(Log.ERR, "Another instance is running, exit");
+                return reportExit(report, 0, "Another instance is running, exit");
+            }
+            Responder responder = new Responder(new lsk.keyring.KeyringKeySource(lsk.keyring.Keyring.open()),
+                    NodemapResolver.NONE, Entropy.secure());
+            Svcgssd d = new Svcgssd(new Svcgssd.Options(o.socket(), kernel, true, Duration.ofSeconds(5),
                     Runtime.getRuntime().availableProcessors()), responder, shim, log);
+            // Handlers first: a signal that comes as soon as the socket exists finds them.
+            Runtime.getRuntime().addShutdownHook(new Thread(d::close));
+            handleSignals(log);
             d.start();
             Warmup.start(log, () -> d.completed() + d.failed() + d.dropped() > 0);
-            Runtime.getRuntime().addShutdownHook(new Thread(d::close));
-            io.err().println("lsvcgssd: serving SK on " + socket + " for " + kernel);
+            log.log(Log.WARN, "serving SK on " + o.socket() + " for " + kernel);
+            report.ready();
             d.join();
             return 0;
         } catch (LskException e) {
-            io.err().println("lsvcgssd: " + e.getMessage());
-            return 1;
+            log.log(Log.ERR, e.getMessage());
+            if (child && report == Detach.Report.NONE) {
+                report = Detach.Report.toParent(io.out(), null);
+            }
+            return reportExit(report, 1, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    private static int reportExit(Detach.Report report, int status, String why) {
+        report.exit(status, why);
+        return status;
+    }
+
+    /**
+     * SIGHUP is ignored (logged, as C: the unit's reload sends it); SIGTERM and SIGINT exit, 0
+     * and 1 as C, through the shutdown hook that closes the daemon and removes its own socket.
+     */
+    private static void handleSignals(Log log) {
+        try {
+            Signal.handle(new Signal("HUP"), s -> log.log(Log.WARN, "Received SIGHUP... Ignoring."));
+            Signal.handle(new Signal("TERM"), s -> exitOn(log, s, 0));
+            Signal.handle(new Signal("INT"), s -> exitOn(log, s, 1));
+        } catch (IllegalArgumentException e) {
+            log.log(Log.WARN, "cannot handle signals (" + e.getMessage() + "): the JVM's defaults apply");
+        }
+    }
+
+    private static void exitOn(Log log, Signal s, int status) {
+        log.log(Log.WARN, "exiting on signal " + s.getNumber());
+        System.exit(status);
     }
 }

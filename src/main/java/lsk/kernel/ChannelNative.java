@@ -15,8 +15,12 @@ public interface ChannelNative extends Library {
                                 byte[] inHandle, int inHandleLen, byte[] inToken, int inTokenLen,
                                 byte[] outHandle, int outHandleLen, byte[] outToken, int outTokenLen);
 
-    long lsk_rsc_downcall_build(byte[] out, long outlen, int flags, int mappedUid, int uid, int gid,
-                                String mech, String nmname, byte[] handle, int handleLen,
+    /**
+     * (jni/downcall.c, as the rsi builder) The rsc downcall with a header of {@code headerSize} bytes ({@link KernelAbi.RscHeader}: 48
+     * has no nodemap field and takes only an empty {@code nmname}, else -EINVAL).
+     */
+    long lsk_rsc_downcall_build(byte[] out, long outlen, int headerSize, int flags, int mappedUid, int uid,
+                                int gid, String mech, String nmname, byte[] handle, int handleLen,
                                 byte[] ctx, int ctxLen);
 
     long lsk_downcall_write(String path, byte[] blob, long len);

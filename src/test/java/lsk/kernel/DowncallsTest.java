@@ -40,10 +40,11 @@ class DowncallsTest {
         assertArrayEquals(kctx, Arrays.copyOf(blob, kctx.length));
         int wire = Integer.decode(in.get("flags_u32").getAsString());
         byte[] handle = Vectors.hex(rsc.get("handle_hex").getAsString());
-        byte[] out = Downcalls.encode(SHIM, new Downcalls.Rsc(lsk.gssd.SvcgssdTestAccess.rscFlags(wire), -1, 0, 0,
-                "sk", in.get("server_nodemap_nm_name").getAsString(), handle, blob));
+        byte[] out = Downcalls.encode(SHIM, KernelAbi.RscHeader.H72, new Downcalls.Rsc(
+                lsk.gssd.SvcgssdTestAccess.rscFlags(wire), -1, 0, 0, "sk", in.get("server_nodemap_nm_name").getAsString(),
+                handle, blob));
         String header = rsc.get("header_hex").getAsString();
-        assertEquals(header, HexFormat.of().formatHex(out, 0, Downcalls.RSC_HEADER));
+        assertEquals(header, HexFormat.of().formatHex(out, 0, 72));
         Downcalls.Rsc back = Downcalls.decodeRsc(out);
         assertArrayEquals(handle, back.handle());
         assertArrayEquals(blob, back.context());
@@ -79,7 +80,11 @@ class DowncallsTest {
         byte[] magic = ok.clone();
         magic[0] ^= 1;
         assertThrows(IllegalArgumentException.class, () -> Downcalls.decodeRsi(magic));
-        assertEquals(-36 /* ENAMETOOLONG */, SHIM.lsk_rsc_downcall_build(new byte[200], 200, 0, 0, 0, 0, "sk",
+        assertEquals(-36 /* ENAMETOOLONG */, SHIM.lsk_rsc_downcall_build(new byte[200], 200, 72, 0, 0, 0, 0, "sk",
                 "nodemapnameis17ch", new byte[0], 0, new byte[0], 0));
+        assertEquals(-22 /* EINVAL: no nodemap field */, SHIM.lsk_rsc_downcall_build(new byte[200], 200, 48, 0, 0, 0,
+                0, "sk", "default", new byte[0], 0, new byte[0], 0));
+        assertEquals(-22 /* EINVAL: no such layout */, SHIM.lsk_rsc_downcall_build(new byte[200], 200, 64, 0, 0, 0,
+                0, "sk", "", new byte[0], 0, new byte[0], 0));
     }
 }

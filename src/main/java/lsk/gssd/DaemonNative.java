@@ -1,0 +1,42 @@
+package lsk.gssd;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import lsk.LskException;
+
+/**
+ * JNA binding of the daemon part of the native shim (jni/daemon.c): what lsvcgssd needs of its
+ * process that Java does not offer. Functions return a value &gt;= 0 on success, -errno on failure.
+ */
+public interface DaemonNative extends Library {
+    /** The C daemon's guard: SysV semaphore {@code key}; -EAGAIN while another process holds it. */
+    long lsk_sem_guard(int key);
+
+    /** Gives back a semaphore taken with {@link #lsk_sem_guard}. */
+    long lsk_sem_release(int key);
+
+    /** An AF_UNIX socket bound to the abstract {@code name}: its fd, or -EADDRINUSE. */
+    long lsk_abstract_guard(String name);
+
+    long lsk_close(int fd);
+
+    /**
+     * What is at a socket path (not following links): 0 nothing, 1 a stale socket (now
+     * removed), -EADDRINUSE a live listener, -ENOTSOCK not a socket.
+     */
+    long lsk_unix_probe(String path);
+
+    long lsk_setsid();
+
+    /** Points {@code fd} at /dev/null. */
+    long lsk_devnull_fd(int fd);
+
+    static DaemonNative load() throws LskException {
+        try {
+            return Native.load("lskshim", DaemonNative.class);
+        } catch (UnsatisfiedLinkError e) {
+            throw new LskException("native shim liblskshim.so cannot be loaded (build with `mvn package`"
+                    + " on Linux x86_64 with gcc): " + e.getMessage(), LskException.Errno.EOPNOTSUPP, e);
+        }
+    }
+}

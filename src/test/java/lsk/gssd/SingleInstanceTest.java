@@ -1,0 +1,63 @@
+package lsk.gssd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The single-instance guards. The semaphore is tried with a throwaway key (the real one,
+ * 0x3b92d473, would exclude a daemon running on this machine) and removed afterwards.
+ */
+class SingleInstanceTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void semaphoreAdmitsOneHolder() throws Exception {
+        DaemonNative sys = DaemonNative.load();
+        int key = 0x6c736b00 | ThreadLocalRandom.current().nextInt(0x100);
+        try {
+            Optional<SingleInstance> first = SingleInstance.semaphore(key, sys);
+            assertTrue(first.isPresent());
+            assertTrue(SingleInstance.semaphore(key, sys).isEmpty(), "second holder admitted");
+            first.get().close();
+            first.get().close(); // twice must not raise the count to 2
+            Optional<SingleInstance> again = SingleInstance.semaphore(key, sys);
+            assertTrue(again.isPresent());
+            assertTrue(SingleInstance.semaphore(key, sys).isEmpty());
+            again.get().close();
+        } finally {
+            new ProcessBuilder("ipcrm", "-S", "0x" + Integer.toHexString(key)).start().waitFor();
+        }
+    }
+
+    @Test
+    void abstractGuardPerSocketPath() throws Exception {
+        DaemonNative sys = DaemonNative.load();
+        Path a = tmp.resolve("a.socket");
+        Optional<SingleInstance> first = SingleInstance.acquire(a, sys);
+        assertTrue(first.isPresent());
+        assertTrue(SingleInstance.acquire(tmp.resolve("sub/../a.socket"), sys).isEmpty(), "same path, other spelling");
+        Optional<SingleInstance> other = SingleInstance.acquire(tmp.resolve("b.socket"), sys);
+        assertTrue(other.isPresent(), "another path has its own guard");
+        first.get().close();
+        Optional<SingleInstance> again = SingleInstance.acquire(a, sys);
+        assertTrue(again.isPresent());
+        again.get().close();
+        other.get().close();
+    }
+
+    @Test
+    void defaultSocketUsesTheCDaemonsSemaphore() {
+        assertEquals(0x3b92d473, SingleInstance.SVC_SEM_KEY);
+        assertNotEquals(SingleInstance.abstractName(Path.of("/tmp/x.socket")),
+                SingleInstance.abstractName(Path.of("/tmp/y.socket")));
+        assertTrue(SingleInstance.abstractName(Path.of("/tmp/x.socket")).length() < 107);
+    }
+}
