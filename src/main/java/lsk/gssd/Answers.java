@@ -42,7 +42,7 @@ final class Answers {
         byte[] blob = new byte[0];
         try {
             blob = Downcalls.encode(shim, abi.rscHeader, new Downcalls.Rsc(rscFlags(r.flags()), -1, 0, 0,
-                    Svcgssd.MECH_NAME, rscNodemap(abi.nodemapName, req.nodemap(), r.nodemap()), handle, ctx));
+                    Svcgssd.MECH_NAME, rscNodemap(abi.nodemapName, r.nodemapByHash(), r.nodemap()), handle, ctx));
             write(ParamPaths.RSC_DOWNCALL, blob);
             return true;
         } catch (LskException e) {
@@ -98,10 +98,10 @@ final class Answers {
      * always the nodemap the client was accepted under, which is the upcall line's unless such
      * a lookup found another.
      */
-    static String rscNodemap(KernelAbi.NodemapName policy, String fromLine, String accepted) {
+    static String rscNodemap(KernelAbi.NodemapName policy, boolean byHash, String accepted) {
         return switch (policy) {
             case NEVER -> "";
-            case AFTER_SHA_LOOKUP -> accepted.equals(fromLine) ? "" : accepted;
+            case AFTER_SHA_LOOKUP -> byHash ? accepted : "";
             case ALWAYS -> accepted;
         };
     }

@@ -11,12 +11,12 @@ import lsk.cli.Command;
 import lsk.cli.Getopt;
 import lsk.cli.Io;
 import lsk.handshake.Entropy;
-import lsk.handshake.NodemapResolver;
 import lsk.handshake.Responder;
 import lsk.kernel.ChannelNative;
 import lsk.kernel.Log;
 import lsk.kernel.LustreKernel;
 import lsk.kernel.ParamPaths;
+import lsk.obd.ObdNodemapResolver;
 import sun.misc.Signal;
 
 /**
@@ -171,7 +171,7 @@ public final class SvcgssdCommand implements Command {
                 return reportExit(report, 0, "Another instance is running, exit");
             }
             Responder responder = new Responder(new lsk.keyring.KeyringKeySource(lsk.keyring.Keyring.open()),
-                    NodemapResolver.NONE, Entropy.secure());
+                    ObdNodemapResolver.forKernel(kernel, log), Entropy.secure());
             Svcgssd d = new Svcgssd(new Svcgssd.Options(o.socket(), kernel, true, Duration.ofSeconds(5),
                     Runtime.getRuntime().availableProcessors()), responder, shim, log);
             // Handlers first: a signal that comes as soon as the socket exists finds them.

@@ -158,9 +158,9 @@ class SvcgssdDowncallTest {
 
     @Test
     void nodemapNamePolicy() {
-        assertEquals("", Answers.rscNodemap(KernelAbi.NodemapName.NEVER, "default", "default"));
-        assertEquals("", Answers.rscNodemap(KernelAbi.NodemapName.AFTER_SHA_LOOKUP, "default", "default"));
-        assertEquals("biology", Answers.rscNodemap(KernelAbi.NodemapName.AFTER_SHA_LOOKUP, "default", "biology"));
-        assertEquals("default", Answers.rscNodemap(KernelAbi.NodemapName.ALWAYS, "default", "default"));
+        assertEquals("", Answers.rscNodemap(KernelAbi.NodemapName.NEVER, true, "default"));
+        assertEquals("", Answers.rscNodemap(KernelAbi.NodemapName.AFTER_SHA_LOOKUP, false, "default"));
+        assertEquals("biology", Answers.rscNodemap(KernelAbi.NodemapName.AFTER_SHA_LOOKUP, true, "biology"));
+        assertEquals("default", Answers.rscNodemap(KernelAbi.NodemapName.ALWAYS, false, "default"));
     }
 }
