@@ -116,6 +116,14 @@ final class Seeds {
             nids.put("nid" + i++, e.getAsJsonObject().get("input").getAsString().getBytes(StandardCharsets.ISO_8859_1));
         }
         m.put("NidFuzzTest#parseNumeric", nids);
+        // LUSTRE_VERSION_STRING as lustre-release builds print it in /sys/fs/lustre/version
+        // (release, git-describe and dirty development builds, an in-kernel build).
+        Map<String, byte[]> versions = new LinkedHashMap<>();
+        for (String v : new String[] {"2.16.0\n", "2.16.1\n", "2.15.58_129_gd7d1644\n", "2.15.3_114_gb61b66c_dirty\n",
+            "2.17.53\n", "in-kernel\n"}) {
+            versions.put(v.strip(), v.getBytes(StandardCharsets.US_ASCII));
+        }
+        m.put("LustreVersionFuzzTest#parse", versions);
         return m;
     }
 
