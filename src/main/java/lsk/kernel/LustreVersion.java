@@ -11,10 +11,12 @@ import lsk.LskException;
  * the numbers (git describe, vendor tag) is kept for messages and ignored for ordering.
  */
 public record LustreVersion(int major, int minor, int patch, int fix, String text) implements Comparable<LustreVersion> {
-    // Up to four dot-separated numbers, then nothing or a suffix that starts with a separator a
-    // build system uses (_ - + ~); "lustre: " as older /proc/fs/lustre/version files start.
-    private static final Pattern FORM = Pattern.compile(
-            "(?:lustre:\\s*)?(\\d{1,4})\\.(\\d{1,4})\\.(\\d{1,4})(?:\\.(\\d{1,4}))?([_+~-][\\x21-\\x7e]{0,64})?");
+    // Up to four dot-separated numbers without leading zeros (2.17.06 is no Lustre version and
+    // would print differently from what was read), then nothing or a suffix that starts with a
+    // separator a build system uses (_ - + ~); "lustre: " as older /proc/fs/lustre/version files start.
+    private static final String NUM = "(0|[1-9]\\d{0,3})";
+    private static final Pattern FORM = Pattern.compile("(?:lustre:\\s*)?" + NUM + "\\." + NUM + "\\." + NUM
+            + "(?:\\." + NUM + ")?([_+~-][\\x21-\\x7e]{0,64})?");
 
     /** Parses one version string; {@code source} names where it came from, for the message. */
     public static LustreVersion parse(String s, String source) throws LskException {

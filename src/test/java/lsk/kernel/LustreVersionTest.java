@@ -33,7 +33,7 @@ class LustreVersionTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "in-kernel", "2.16", "2", "v2.16.1", "2.16.1 extra", "2.16.x", "2..1",
-        "99999.1.1", "2.16.1\u0000", "2.16.1_\n2.17.0", "-2.16.1"})
+        "99999.1.1", "2.17.06", "02.16.1", "2.16.1\u0000", "2.16.1_\n2.17.0", "-2.16.1"})
     void refusesWhatIsNotAVersion(String s) {
         LskException e = assertThrows(LskException.class, () -> LustreVersion.parse(s, "/x/version"));
         assertTrue(e.getMessage().startsWith("/x/version: "), e.getMessage());
