@@ -10,12 +10,17 @@ import lsk.cli.Io;
 /** {@code lsk simkernel}: runs a {@link SimKernel} until killed (demo, cross-process tests). */
 public final class SimKernelCommand implements Command {
     public static final String USAGE = """
-            usage: lsk simkernel --root DIR [--lustre-version V] [--socket PATH] [--client-nid U64] [--nodemap NAME]
+            usage: lsk simkernel --root DIR [--lustre-version V] [--socket PATH] [--upcall PROGRAM]
+                                 [--client-nid U64] [--nodemap NAME]
               Serves a simulated Lustre kernel parameter tree under DIR (use LSK_PARAM_ROOT=DIR for the
               client and daemon): init_channel carries negotiations to lsvcgssd at PATH
               (default /tmp/svcgssd.socket); the server contexts it receives are logged by handle.
               --lustre-version V  the version to play (default 2.17.54, master's layout): its parameter
                                   tree, ioctl size and downcall layouts (2.16.x, 2.17.0, 2.17.51+ differ)
+              --upcall PROGRAM    what sptlrpc/gss/rsi_upcall holds: the program run per request as
+                                  PROGRAM -c rsicache -r LINE (lsk's target/native/l_getauth, or
+                                  Lustre's /usr/sbin/l_getauth); default NONE: the line is written to
+                                  the daemon's socket directly
             """;
 
     @Override
@@ -24,6 +29,7 @@ public final class SimKernelCommand implements Command {
         long nid = 0x0009000000000000L; // 0@lo
         String nm = "default";
         LustreVersion version = SimKernel.NEWEST;
+        String upcall = SimKernel.UPCALL_NONE;
         try {
             for (int i = 0; i < args.size(); i += 2) {
                 String a = args.get(i);
@@ -41,13 +47,15 @@ public final class SimKernelCommand implements Command {
                     case "--client-nid" -> nid = UpcallLine.strtoull(v, "client nid");
                     case "--nodemap" -> nm = v;
                     case "--lustre-version" -> version = LustreVersion.parse(v, "--lustre-version");
+                    case "--upcall" -> upcall = v.equals(SimKernel.UPCALL_NONE) ? v : io.resolve(v).toString();
                     default -> throw new LskException("unknown option " + a, LskException.Errno.EINVAL);
                 }
             }
             if (root == null) {
                 throw new LskException("--root is required", LskException.Errno.EINVAL);
             }
-            try (SimKernel k = SimKernel.start(new SimKernel.Config(root, version, sock, nid, nm, Duration.ofSeconds(30)),
+            try (SimKernel k = SimKernel.start(new SimKernel.Config(root, version, sock, nid, nm, Duration.ofSeconds(30))
+                    .withUpcall(upcall),
                     m -> io.err().println(m))) {
                 io.err().println("simkernel: serving " + k.kernel() + " under " + root);
                 Thread.currentThread().join();
