@@ -70,13 +70,17 @@ public record LustreKernel(ParamPaths paths, LustreVersion version, KernelAbi ab
 
     /**
      * A parameter file of this kernel, where this version keeps it; mounts debugfs first on the
-     * real root when the parameter lives there.
+     * real root when the parameter lives there. Under a simulated root, only from a tree nobody
+     * else can change ({@link ParamPaths#checkTrusted}): root writes downcalls, session keys
+     * included, to what this returns.
      */
     public Path param(String name, Debugfs.Fs fs) throws LskException {
         if (abi.treeOf(name) == KernelAbi.Tree.DEBUGFS && paths.isSystem() && paths.find(name).isEmpty()) {
             Debugfs.ensureMounted(paths, fs);
         }
-        return paths.require(name, abi, version);
+        Path p = paths.require(name, abi, version);
+        paths.checkTrusted(p);
+        return p;
     }
 
     /** {@link #param(String, Debugfs.Fs)} with the native shim's statfs and mount. */

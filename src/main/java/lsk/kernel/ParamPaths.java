@@ -86,6 +86,20 @@ public record ParamPaths(Path root) {
                 LskException.Errno.ENOENT);
     }
 
+    /**
+     * Refuses to let root write through {@code param} (a file under this root) when someone
+     * else could have put a link or another file there: under a simulated root, the root and
+     * every directory down to the file must be root's (or this user's) and not writable by
+     * group or others, the file must not be a symbolic link, and the directories above the
+     * root must not be writable by others (a sticky /tmp is fine). The real root's procfs,
+     * sysfs and debugfs trees are the kernel's own and are not checked.
+     */
+    public void checkTrusted(Path param) throws LskException {
+        if (!isSystem()) {
+            TrustedPath.checkTree(root, param, TrustedPath.Above.STICKY_OK, "parameter root " + root);
+        }
+    }
+
     /** Where a simulated kernel of that ABI creates {@code param}. */
     public Path simulated(KernelAbi abi, String param) {
         return root.resolve(abi.treeOf(param).base).resolve(param);

@@ -2,16 +2,24 @@ package lsk.kernel;
 
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -78,6 +86,9 @@ public final class SimKernel implements AutoCloseable {
         }
     }
 
+    /** Directories of the tree: root's (or this user's), searchable by all, writable by the owner only. */
+    private static final FileAttribute<Set<PosixFilePermission>> DIR_MODE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"));
     /** Bigger than any pipe, so that one read takes every whole write present. */
     private static final int READ_BUFFER = 1 << 20;
     /** How often the rsc FIFO is drained when no rsi arrives to trigger it. */
@@ -118,8 +129,14 @@ public final class SimKernel implements AutoCloseable {
         this.log = log;
     }
 
-    /** Creates the tree under {@code config.root()} and starts serving. */
+    /**
+     * Creates the tree under {@code config.root()} and starts serving. The root is created if
+     * missing; an existing one must be a directory of root's (or this user's), not a link and not
+     * writable by group or others, as every directory of the tree: root's daemon writes session
+     * keys into it ({@link ParamPaths#checkTrusted}).
+     */
     public static SimKernel start(Config config, Consumer<String> log) throws LskException {
+        prepareRoot(config.root());
         SimKernel k = new SimKernel(config, ChannelNative.load(), log);
         try {
             k.open();
@@ -127,8 +144,24 @@ public final class SimKernel implements AutoCloseable {
             k.close();
             throw new LskException("simulated kernel under " + config.root() + ": " + e.getMessage(),
                     LskException.Errno.EIO, e);
+        } catch (LskException e) {
+            k.close();
+            throw e;
         }
         return k;
+    }
+
+    private static void prepareRoot(Path root) throws LskException {
+        Path r = root.toAbsolutePath().normalize();
+        String what = "simulated kernel root " + r;
+        if (!Files.exists(r, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                Files.createDirectories(r, DIR_MODE);
+            } catch (IOException e) {
+                throw new LskException(what + ": cannot create it: " + e.getMessage(), LskException.Errno.EIO, e);
+            }
+        }
+        TrustedPath.checkDir(r, TrustedPath.Above.STICKY_OK, what);
     }
 
     public ParamPaths paths() {
@@ -152,17 +185,20 @@ public final class SimKernel implements AutoCloseable {
     private void open() throws IOException, LskException {
         KernelAbi abi = kernel.abi();
         Path version = LustreKernel.versionFile(paths);
-        Files.createDirectories(version.getParent());
-        Files.writeString(version, config.version() + "\n");
+        Files.createDirectories(version.getParent(), DIR_MODE);
         for (String p : KernelAbi.placedParams()) {
-            Files.createDirectories(paths.simulated(abi, p).getParent());
+            Files.createDirectories(paths.simulated(abi, p).getParent(), DIR_MODE);
         }
-        Path dbg = paths.simulated(abi, ParamPaths.KEYRING_DEBUG_LEVEL);
-        if (!Files.exists(dbg)) {
-            Files.writeString(dbg, "1\n");
+        // Checked before anything is written: only root (or this user) can have put anything there.
+        paths.checkTrusted(version);
+        for (String p : KernelAbi.placedParams()) {
+            paths.checkTrusted(paths.simulated(abi, p));
         }
-        upcall = new SimRsiUpcall(paths.simulated(abi, ParamPaths.RSI_UPCALL), config.upcall(), config.daemonSocket(),
-                log);
+        writeFile(version, config.version() + "\n", true);
+        writeFile(paths.simulated(abi, ParamPaths.KEYRING_DEBUG_LEVEL), "1\n", false);
+        Path upcallParam = paths.simulated(abi, ParamPaths.RSI_UPCALL);
+        Files.deleteIfExists(upcallParam); // written anew below, never through what was there
+        upcall = new SimRsiUpcall(upcallParam, config.upcall(), config.daemonSocket(), log);
         upcall.install();
         rsiFifo = fifo(paths.simulated(abi, ParamPaths.RSI_DOWNCALL));
         rscFifo = fifo(paths.simulated(abi, ParamPaths.RSC_DOWNCALL));
@@ -172,13 +208,25 @@ public final class SimKernel implements AutoCloseable {
         workers.execute(this::pollRsc);
     }
 
+    /** Writes {@code text} to {@code f} without following a link; keeps an existing file unless {@code replace}. */
+    private static void writeFile(Path f, String text, boolean replace) throws IOException {
+        if (!replace && Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (OutputStream out = Files.newOutputStream(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+            out.write(text.getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
     private RandomAccessFile fifo(Path p) throws IOException, LskException {
-        Files.deleteIfExists(p);
+        Files.deleteIfExists(p); // a link itself, never its target
         long rc = shim.lsk_mkfifo(p.toString(), 0600);
         if (rc < 0) {
             throw new LskException("mkfifo " + p + ": errno " + -rc, (int) -rc);
         }
         // Read-write so that opening never blocks and writers never see EOF/EPIPE between downcalls.
+        // The directory is trusted (checked in open): nobody else can swap the FIFO for a link now.
         return new RandomAccessFile(p.toFile(), "rw");
     }
 
