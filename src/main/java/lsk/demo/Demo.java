@@ -60,7 +60,7 @@ public final class Demo implements Command {
     static final long SERVER_NID = 0x00020000c0a80165L; // 192.168.1.101@tcp
     static final Duration NEGOTIATION_TIMEOUT = Duration.ofSeconds(30);
     static final Path REQUEST_KEY = Path.of("/sbin/request-key");
-    static final Path REQUEST_KEY_D = Path.of("/etc/request-key.d");
+    static final Path REQUEST_KEY_D = RequestKeyEntry.Places.SYSTEM.requestKeyD();
     /** Environment variable naming the l_getauth helper instead of the build's. */
     static final String ENV_GETAUTH = "LSK_GETAUTH";
 
@@ -153,7 +153,10 @@ public final class Demo implements Command {
         private final int demoRing;
         private final boolean viaRequestKey;
         private final String whyDirect;
-        private Path conf;
+        /** The request-key.d entry, once written (the first request through request-key). */
+        private RequestKeyEntry entry;
+        /** Entries of killed runs removed at the start. */
+        private List<Path> stale = List.of();
         private SimKernel kernel;
         private Process daemon;
         private int step;
@@ -179,9 +182,33 @@ public final class Demo implements Command {
                 why = REQUEST_KEY + " not found (apt-get install keyutils)";
             } else if (!Files.isWritable(REQUEST_KEY_D) && !Files.isWritable(REQUEST_KEY_D.getParent())) {
                 why = REQUEST_KEY_D + " not writable (run as root)";
+            } else {
+                why = untrusted(RequestKeyEntry.reliedOnBy(scripts.resolve("lgss_keyring")));
             }
             this.viaRequestKey = why == null;
             this.whyDirect = why;
+            if (viaRequestKey) {
+                try {
+                    stale = RequestKeyEntry.removeStale(RequestKeyEntry.Places.SYSTEM);
+                } catch (LskException e) {
+                    io.err().println("demo: " + e.getMessage()); // this run's own entry is unaffected
+                }
+            }
+        }
+
+        /**
+         * Why request-key may not run programs from {@code dirs} as root (someone else could
+         * change them, now or once this run is gone), or null.
+         */
+        private static String untrusted(List<Path> dirs) {
+            try {
+                for (Path d : dirs) {
+                    lsk.kernel.TrustedPath.checkDir(d, lsk.kernel.TrustedPath.Above.STRICT, "upcall program dir");
+                }
+                return null;
+            } catch (LskException e) {
+                return e.getMessage();
+            }
         }
 
         boolean all(int repeat) throws Exception {
@@ -189,6 +216,9 @@ public final class Demo implements Command {
             out.println("  upcall: " + (viaRequestKey ? "real " + REQUEST_KEY + " runs scripts/lgss_keyring"
                     : "direct invocation of lgss_keyring's negotiation (" + whyDirect + ")"));
             out.println("  server kernel: Lustre " + version + ", rsi upcall " + getauth);
+            if (!stale.isEmpty()) {
+                out.println("  removed " + stale.size() + " request-key.d entries of killed runs: " + stale);
+            }
             Path server = dir.resolve("server.key"), client = dir.resolve("client.key");
             if (!step("write server key (lgss_sk -w)", () -> {
                 tool("lgss_sk", "-t", "server", "-f", fs, "-w", server.toString());
@@ -316,14 +346,15 @@ public final class Demo implements Command {
 
         /** One client context: request-key (or direct negotiation) until the key holds it. */
         private KeyPayload.Success requestContext(String name, char svc) throws Exception {
-            String desc = "lskdemo-" + fs + ":" + name;
             int key;
             if (viaRequestKey) {
-                if (conf == null) {
-                    installRequestKeyConf();
+                if (entry == null) {
+                    entry = RequestKeyEntry.forLgssKeyring(RequestKeyEntry.Places.SYSTEM, "demo", "demo-" + fs,
+                            "lskdemo-" + fs, kernel.paths().root(), scripts.resolve("lgss_keyring"));
                 }
-                key = keyring.requestKey("user", desc, callout(svc), demoRing);
+                key = keyring.requestKey("user", entry.description(name), callout(svc), demoRing);
             } else {
+                String desc = "lskdemo-" + fs + ":" + name;
                 key = keyring.addKey("user", desc, new byte[1], demoRing);
                 keyring.setPerm(key, 0x3f070000); // possessor all; user view, read, write
                 List<String> cmd = new ArrayList<>(List.of(scripts.resolve("lgss_keyring").toString(),
@@ -338,19 +369,6 @@ public final class Demo implements Command {
                 p.waitFor(NEGOTIATION_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             }
             return awaitContext(key);
-        }
-
-        private void installRequestKeyConf() throws IOException {
-            Path upcall = dir.resolve("upcall.sh");
-            Files.writeString(upcall, "#!/bin/sh\n"
-                    + "export " + ParamPaths.ENV_ROOT + "='" + kernel.paths().root() + "' LSK_LOG_STDERR=1\n"
-                + "PATH='" + Path.of(System.getProperty("java.home"), "bin") + "':$PATH; export PATH\n"
-                    + "exec '" + scripts.resolve("lgss_keyring") + "' \"$@\" 2>>'" + dir.resolve("upcall.log") + "'\n");
-            Files.setPosixFilePermissions(upcall, PosixFilePermissions.fromString("rwx------"));
-            Files.createDirectories(REQUEST_KEY_D);
-            conf = REQUEST_KEY_D.resolve("lsk-demo-" + fs + ".conf");
-            Files.writeString(conf, "create user lskdemo-" + fs + ":* * " + upcall
-                    + " %o %k %t %d %c %u %g %T %P %S\n");
         }
 
         private KeyPayload.Success awaitContext(int key) throws Exception {
@@ -477,7 +495,8 @@ public final class Demo implements Command {
 
         /** The upcall's and the simulated kernel's last log lines (refused downcalls show here). */
         private String logTails() {
-            return "upcall: " + tail(dir.resolve("upcall.log")) + "; kernel: " + tail(dir.resolve("simkernel.log"));
+            return "upcall: " + tail(entry != null ? entry.log() : dir.resolve("upcall.log")) + "; kernel: "
+                    + tail(dir.resolve("simkernel.log"));
         }
 
         private static String tail(Path log) {
@@ -505,12 +524,8 @@ public final class Demo implements Command {
             if (kernel != null) {
                 kernel.close();
             }
-            try {
-                if (conf != null) {
-                    Files.deleteIfExists(conf);
-                }
-            } catch (IOException e) {
-                problems.add("remove " + conf + ": " + e.getMessage());
+            if (entry != null) {
+                problems.addAll(entry.remove());
             }
             int removed = 0;
             try {
@@ -528,7 +543,7 @@ public final class Demo implements Command {
                 problems.add("remove " + dir + ": " + e.getMessage());
             }
             out.println("  cleanup: daemon stopped, " + removed + " SSK keys and the request keys removed, "
-                    + (conf != null ? "request-key.d entry and " : "") + "work dir removed"
+                    + (entry != null ? "request-key.d entry, its handler dir and " : "") + "work dir removed"
                     + (problems.isEmpty() ? "" : "; PROBLEMS: " + String.join("; ", problems)));
             return problems.isEmpty();
         }

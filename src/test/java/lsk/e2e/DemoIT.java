@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import lsk.demo.RequestKeyEntry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -26,6 +31,7 @@ class DemoIT {
     @MethodSource("versions")
     void demoHoldsEveryStepAndCleansUp(String version) throws Exception {
         Path base = E2eRig.basedir();
+        Set<Path> before = handlerDirs();
         Process p = new ProcessBuilder(base.resolve("scripts/demo").toString(), "--lustre-version", version)
                 .redirectErrorStream(true).start();
         assertTrue(p.waitFor(180, TimeUnit.SECONDS), "demo did not finish in 3 minutes");
@@ -40,5 +46,19 @@ class DemoIT {
         String fs = out.replaceAll("(?s).*file system (\\S+),.*", "$1");
         assertTrue(!Files.exists(Path.of(E2eRig.REQUEST_KEY_D, "lsk-demo-" + fs + ".conf")),
                 "request-key.d entry left behind");
+        assertTrue(out.contains("request-key.d entry, its handler dir and work dir removed"), out);
+        Set<Path> after = handlerDirs();
+        after.removeAll(before);
+        assertTrue(after.isEmpty(), "handler dir left behind: " + after);
+    }
+
+    static Set<Path> handlerDirs() throws java.io.IOException {
+        Path run = RequestKeyEntry.Places.SYSTEM.runBase();
+        if (!Files.isDirectory(run)) {
+            return new HashSet<>();
+        }
+        try (Stream<Path> s = Files.list(run)) {
+            return s.filter(d -> d.getFileName().toString().startsWith("demo-")).collect(Collectors.toCollection(HashSet::new));
+        }
     }
 }

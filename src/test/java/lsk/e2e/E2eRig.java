@@ -3,7 +3,6 @@ package lsk.e2e;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
@@ -13,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import lsk.LskException;
 import lsk.crypto.Ffdhe;
+import lsk.demo.RequestKeyEntry;
 import lsk.gssd.Svcgssd;
 import lsk.handshake.Entropy;
 import lsk.handshake.NodemapResolver;
@@ -34,15 +34,17 @@ import lsk.upcall.KeyPayload;
  * One end-to-end setup on this machine: a simulated kernel of one Lustre version and an
  * in-process lsvcgssd for that version under a temp dir, SSK keys of a unique file system name
  * in the real user keyring, a private keyring the requested keys land in, and an
- * {@code /etc/request-key.d} entry that has the real {@code /sbin/request-key} run
- * {@code scripts/lgss_keyring} for key type {@code user} with descriptions {@code lskit-<fs>:*}.
+ * {@code /etc/request-key.d} entry ({@link RequestKeyEntry}, removed at the next start if this
+ * JVM is killed) that has the real {@code /sbin/request-key} run {@code scripts/lgss_keyring},
+ * from a handler in root's 0700 directory under /run, for key type {@code user} with
+ * descriptions {@code lskit-<fs>-<random>:*}.
  * The simulated kernel runs the built l_getauth helper per request, as a real server kernel
  * does ({@link #viaSocket} skips it). {@link #close} removes all of it, also after failures.
  */
 final class E2eRig implements AutoCloseable {
     static final long CLIENT_NID = 0x00020000c0a80132L; // 192.168.1.50@tcp
     static final long SERVER_NID = 0x00020000c0a80165L; // 192.168.1.101@tcp
-    static final String REQUEST_KEY_D = "/etc/request-key.d";
+    static final String REQUEST_KEY_D = RequestKeyEntry.Places.SYSTEM.requestKeyD().toString();
     /** The versions the per-version e2e tests run for: both released layouts and master's newest. */
     static final List<String> VERSIONS = List.of("2.16.1", "2.17.0", "2.17.54");
 
@@ -52,7 +54,7 @@ final class E2eRig implements AutoCloseable {
     final SkKeyring sk;
     final List<String> log = new CopyOnWriteArrayList<>();
     private final SecureRandom random = new SecureRandom();
-    private final Path conf;
+    private RequestKeyEntry entry;
     private final int requestRing;
     private final LustreVersion version;
     private Duration timeout = Duration.ofSeconds(30);
@@ -78,7 +80,6 @@ final class E2eRig implements AutoCloseable {
         keyring = Keyring.open();
         sk = new SkKeyring(keyring, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), 0,
                 java.time.Clock.systemDefaultZone(), random);
-        conf = Path.of(REQUEST_KEY_D, "lsk-it-" + fs + ".conf");
         // A keyring of our own, linked into the session keyring: requested keys land here and go with it.
         requestRing = keyring.addKey("keyring", "lskit-" + fs, new byte[0], Keyring.SESSION);
     }
@@ -128,16 +129,10 @@ final class E2eRig implements AutoCloseable {
         if (!requestKey) {
             return this;
         }
-        Path upcall = dir.resolve("upcall.sh");
-        Files.writeString(upcall, "#!/bin/sh\n"
-                + "export LSK_PARAM_ROOT='" + kernel.paths().root() + "' LSK_LOG_STDERR=1\n"
-                + "PATH='" + Path.of(System.getProperty("java.home"), "bin") + "':$PATH; export PATH\n"
-                + "exec '" + basedir().resolve("scripts/lgss_keyring") + "' \"$@\" 2>>'" + dir.resolve("upcall.log")
-                + "'\n");
-        Files.setPosixFilePermissions(upcall, PosixFilePermissions.fromString("rwx------"));
         Files.writeString(kernel.paths().simulated(kernel.kernel().abi(), lsk.kernel.ParamPaths.KEYRING_DEBUG_LEVEL), "4\n");
-        Files.createDirectories(conf.getParent());
-        Files.writeString(conf, "create user lskit-" + fs + ":* * " + upcall + " %o %k %t %d %c %u %g %T %P %S\n");
+        RequestKeyEntry.removeStale(RequestKeyEntry.Places.SYSTEM);
+        entry = RequestKeyEntry.forLgssKeyring(RequestKeyEntry.Places.SYSTEM, "it", "it-" + fs, "lskit-" + fs,
+                kernel.paths().root(), basedir().resolve("scripts/lgss_keyring"));
         return this;
     }
 
@@ -185,7 +180,22 @@ final class E2eRig implements AutoCloseable {
 
     /** request_key(2) through /sbin/request-key; the key's serial (instantiated, maybe not yet negotiated). */
     int request(String name, String callout) throws KeyringException {
-        return keyring.requestKey("user", "lskit-" + fs + ":" + name, callout, requestRing);
+        return keyring.requestKey("user", description(name), callout, requestRing);
+    }
+
+    /** The description of a requested key named {@code name}: what the request-key entry matches. */
+    String description(String name) {
+        return entry.description(name);
+    }
+
+    /** The request-key entry (after {@link #start}). */
+    RequestKeyEntry entry() {
+        return entry;
+    }
+
+    /** Where the upcall started by request-key logs. */
+    Path upcallLog() {
+        return entry != null ? entry.log() : dir.resolve("upcall.log");
     }
 
     /** The key's payload once the background negotiation replaced the placeholder byte. */
@@ -230,7 +240,7 @@ final class E2eRig implements AutoCloseable {
     String diagnostics() {
         String up;
         try {
-            up = Files.exists(dir.resolve("upcall.log")) ? Files.readString(dir.resolve("upcall.log")) : "(none)";
+            up = Files.exists(upcallLog()) ? Files.readString(upcallLog()) : "(none)";
         } catch (java.io.IOException e) {
             up = e.toString();
         }
@@ -245,10 +255,8 @@ final class E2eRig implements AutoCloseable {
     public void close() {
         closeQuietly(daemon);
         closeQuietly(kernel);
-        try {
-            Files.deleteIfExists(conf);
-        } catch (Exception e) {
-            // reported by the leak check of the next run
+        if (entry != null) {
+            entry.remove(); // what is left is removed by the next start (stale-entry check)
         }
         try {
             for (int k : keyring.find(Keyring.USER, d -> d.matchesBase("lustre:" + fs))) {

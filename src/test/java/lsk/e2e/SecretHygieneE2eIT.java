@@ -67,7 +67,7 @@ class SecretHygieneE2eIT {
             secrets.add(KernelContextCodec.decode(g.context()).hmacKey());
             texts.addAll(inproc);
             texts.addAll(rig.log);
-            Path upcallLog = tmp.resolve("upcall.log");
+            Path upcallLog = rig.upcallLog();
             assertTrue(Files.exists(upcallLog) && Files.size(upcallLog) > 0, "request-key ran no upcall (or it logged nothing)");
             texts.add(Files.readString(upcallLog));
             texts.add(c.toString());
