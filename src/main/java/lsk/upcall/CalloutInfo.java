@@ -125,6 +125,11 @@ public record CalloutInfo(int secid, String mech, int uid, int gid, boolean root
         return root || mdt || ost;
     }
 
+    /** The flag letters as the kernel writes them (r, m, o), empty for a user's context. */
+    public String flagLetters() {
+        return (root ? "r" : "") + (mdt ? "m" : "") + (ost ? "o" : "");
+    }
+
     /** The init token's flags: root bits and the service bit (none for a user's {@code -}). */
     public int wireFlags() {
         int f = (root ? Flags.ROOT : 0) | (mdt ? Flags.MDT : 0) | (ost ? Flags.OST : 0);

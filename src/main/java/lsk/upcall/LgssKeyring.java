@@ -42,6 +42,8 @@ public final class LgssKeyring implements Command {
     public static final String ENV_FOREGROUND = "LSK_UPCALL_FOREGROUND";
     /** Key types whose payload may be empty at instantiation; others (tests use "user") get one byte. */
     public static final String KEY_TYPE = "lgssc";
+    /** How long a refused key stays negative (the kernel's default key_negative_timeout). */
+    static final int REJECT_SECONDS = 60;
     static final int KEY_POS_VIEW = 0x01000000, KEY_POS_WRITE = 0x04000000, KEY_POS_SEARCH = 0x08000000,
             KEY_POS_LINK = 0x10000000, KEY_POS_SETATTR = 0x20000000, KEY_USR_VIEW = 0x00010000,
             KEY_USR_WRITE = 0x00040000, KEY_POS_READ = 0x02000000, KEY_USR_READ = 0x00020000;
@@ -65,7 +67,7 @@ public final class LgssKeyring implements Command {
         // The negotiation JVM starts first thing, on a thread, so that it boots, loads the client
         // key and computes its init token while this one opens the log and the keyring and
         // instantiates the key; it waits for a byte on its stdin before acting (see negotiate).
-        Spawn spawn = a == null || child || !a.callout().mech().equals("sk")
+        Spawn spawn = a == null || child || !a.callout().mech().equals("sk") || !a.rootContextAllowed()
                 || "1".equals(io.env().get(ENV_FOREGROUND)) ? null : Spawn.start(args, io);
         try {
             return request(child, args, a, bad, paths, io, spawn);
@@ -85,6 +87,12 @@ public final class LgssKeyring implements Command {
         }
         CalloutInfo co = a.callout();
         String kid = String.format("%08x", a.keyId());
+        if (!a.rootContextAllowed()) {
+            log.log(Log.ERR, "key " + kid + ": refused: a root context (callout flags '" + co.flagLetters()
+                    + "', uid " + Integer.toUnsignedString(co.uid()) + ") for requester uid "
+                    + Integer.toUnsignedString(a.uid()) + "; " + (child ? "not negotiated" : reject(a.keyId())));
+            return 1;
+        }
         if (!co.mech().equals("sk")) {
             // scripts/lgss_keyring hands these to Lustre's own lgss_keyring when it is installed.
             log.log(Log.ERR, "key " + kid + ": unsupported mech: " + co.mech() + " (lsk handles sk only)");
@@ -157,6 +165,19 @@ public final class LgssKeyring implements Command {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * Rejects the key at once (request_key(2) returns EKEYREJECTED for a minute) rather than
+     * leave it to time out; the end of the refusal's log line.
+     */
+    private static String reject(int key) {
+        try {
+            Keyring.open().reject(key, REJECT_SECONDS, LskException.Errno.EKEYREJECTED, 0);
+            return "key rejected";
+        } catch (KeyringException | RuntimeException | UnsatisfiedLinkError e) {
+            return "key not rejected: " + e.getMessage();
+        }
     }
 
     private static Log openLog(Io io, ParamPaths paths) {

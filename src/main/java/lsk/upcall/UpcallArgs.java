@@ -62,6 +62,21 @@ public record UpcallArgs(String realm, int keyId, String type, String descriptio
         return new UpcallArgs(realm, key, p.get(2), p.get(3), co, uid, gid, sring);
     }
 
+    /**
+     * Whether the callout may have the context it asks for. Root, MDT and OST flags name the
+     * node's root context, which every root session shares; the kernel sets them exactly when the
+     * real uid is 0 ({@code user_is_root} in gss_keyring.c; a root-only import runs as uid 0) and
+     * puts that uid in the callout, so a callout with flags or with uid 0 asks for root's
+     * context. Anyone can call request_key(2) with a callout of their choosing, but
+     * request-key's {@code %u} (the requester's fsuid) is the kernel's: both must be 0. (The C
+     * tool gets there another way: it updates a key as the callout's uid when that is not 0,
+     * which a root-flagged key, linked nowhere and without user permissions, refuses.)
+     */
+    public boolean rootContextAllowed() {
+        boolean asksRoot = callout.rootCred() || callout.uid() == 0;
+        return !asksRoot || (callout.uid() == 0 && uid == 0);
+    }
+
     /** Logged as given: printable ASCII only, bounded, so that no line can be forged. */
     private static void printable(String s, String what, int max) throws LskException {
         if (s.isEmpty() || s.length() > max) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -94,6 +95,32 @@ class RequestKeyE2eIT {
             byte[] hdr = E2eRig.ascii("hdr");
             assertThrows(GssException.class, () -> after.server.unwrap(hdr, before.client.wrap(hdr,
                     E2eRig.ascii("cross"))));
+        }
+    }
+
+    /**
+     * A local user asks, through the rig's entry, for root's context (flags r, callout uid 0, as
+     * the kernel writes it for root): request-key runs lgss_keyring as root with %u the user's
+     * uid; it refuses in one log line and rejects the key, and nothing is negotiated. Without the
+     * check the key would be instantiated and then hold root's session keys.
+     */
+    @Test
+    void aLocalUserCannotHaveRootsContext() throws Exception {
+        assumeTrue(ScratchUser.available(), "needs root, useradd and setpriv");
+        try (E2eRig rig = new E2eRig(tmp).start(); ScratchUser u = ScratchUser.create()) {
+            byte[] shared = rig.newSharedKey();
+            rig.load(rig.serverKey(shared, HmacAlg.SHA256), SkKeyring.LoadOptions.defaults());
+            rig.load(rig.clientKey(shared, HmacAlg.SHA256), SkKeyring.LoadOptions.defaults());
+            int contexts = rig.kernel().serverContextCount();
+            ScratchUser.Result r = u.exec("keyctl", "session", "-", "keyctl", "request2", "user",
+                    rig.description("evil"), rig.callout('i', null), "@s");
+            assertTrue(r.exit() != 0 && r.output().contains("Key was rejected by service"), r.exit() + ": " + r.output());
+            String log = java.nio.file.Files.readString(rig.upcallLog());
+            assertTrue(log.contains("refused: a root context (callout flags 'r', uid 0) for requester uid " + u.uid
+                    + "; key rejected"), log);
+            assertEquals(1, log.lines().filter(l -> l.contains("refused")).count(), log);
+            Thread.sleep(500);
+            assertEquals(contexts, rig.kernel().serverContextCount(), "a negotiation reached the daemon");
         }
     }
 

@@ -1,6 +1,7 @@
 package lsk.upcall;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -49,6 +50,32 @@ class LgssKeyringCommandTest {
         assertEquals("1", r[0]);
         assertTrue(r[1].contains("invalid callout info"), r[1]);
         assertEquals(1, r[1].lines().count(), "one log line: " + r[1]);
+    }
+
+    /**
+     * A root, MDT or OST callout from a requester whose uid (request-key's %u) or callout uid is
+     * not 0 is refused before anything else, in one log line; the key (not one this test may
+     * instantiate) is rejected where the process holds the authority, which request-key gives.
+     */
+    @Test
+    void rootCalloutsFromNonRootRequestersAreRefused() {
+        String[][] cases = {{"r", "0", "1000"}, {"m", "1000", "0"}, {"o", "0", "4294967"}, {"rmo", "65534", "65534"},
+            {"", "0", "1000"}};
+        for (String[] c : cases) {
+            List<String> a = UpcallParsersTest.argv();
+            a.set(4, UpcallParsersTest.KERNEL_COINFO.replace("17:sk:0:0:r:i:", "17:sk:" + c[1] + ":0:" + c[0] + ":"
+                    + (c[0].isEmpty() ? "-" : "i") + ":"));
+            a.set(5, c[2]);
+            String[] r = run(a, Map.of(LgssKeyring.ENV_FOREGROUND, "1"));
+            assertEquals("1", r[0], String.join(" ", c));
+            assertTrue(r[1].contains("key 0001e240: refused: a root context (callout flags '" + c[0] + "', uid " + c[1]
+                    + ") for requester uid " + c[2] + "; key not rejected"), r[1]);
+            assertEquals(1, r[1].lines().count(), "one log line: " + r[1]);
+        }
+        // uid 0 on both counts gets past the check (and fails later: no kernel under this root).
+        String[] r = run(UpcallParsersTest.argv(), Map.of(LgssKeyring.ENV_FOREGROUND, "1"));
+        assertEquals("1", r[0]);
+        assertFalse(r[1].contains("refused"), r[1]);
     }
 
     private Map<String, String> env(Map<String, String> extra) {

@@ -198,6 +198,36 @@ class UpcallParsersTest {
         return a;
     }
 
+    /**
+     * Root, MDT and OST flags (and a callout uid of 0) are honoured only when the callout's uid
+     * and request-key's %u are both 0.
+     */
+    @Test
+    void rootFlagsNeedUidZeroInTheCalloutAndFromRequestKey() throws Exception {
+        for (String flags : new String[] {"r", "m", "o", "rmo"}) {
+            for (String[] uids : new String[][] {{"0", "0"}, {"0", "1000"}, {"1000", "0"}, {"1000", "1000"}}) {
+                List<String> a = argv();
+                a.set(4, KERNEL_COINFO.replace("17:sk:0:0:r:", "17:sk:" + uids[0] + ":0:" + flags + ":"));
+                a.set(5, uids[1]);
+                UpcallArgs u = UpcallArgs.parse(a);
+                assertEquals(flags, u.callout().flagLetters());
+                assertEquals(uids[0].equals("0") && uids[1].equals("0"), u.rootContextAllowed(),
+                        flags + " with callout uid " + uids[0] + ", %u " + uids[1]);
+            }
+        }
+        String userCo = "9:sk:%s:1000::-:1:0x20000c0a80165:tank-MDT0000-mdc-ffff8881a2b4c000:0x20000c0a80132:1";
+        List<String> user = argv();
+        user.set(4, String.format(userCo, "1000"));
+        user.set(5, "1000");
+        assertTrue(UpcallArgs.parse(user).rootContextAllowed(), "a user's own context");
+        assertEquals("", UpcallArgs.parse(user).callout().flagLetters());
+        // No flags but uid 0: the kernel never sends it (uid 0 gets the flags); uid 0's context all the same.
+        user.set(4, String.format(userCo, "0"));
+        assertFalse(UpcallArgs.parse(user).rootContextAllowed(), "uid 0's context for requester 1000");
+        user.set(5, "0");
+        assertTrue(UpcallArgs.parse(user).rootContextAllowed());
+    }
+
     @Test
     void requestKeyArgvParses() throws Exception {
         UpcallArgs a = UpcallArgs.parse(argv());
