@@ -2,9 +2,13 @@ package lsk.crypto;
 
 import lsk.LskException;
 
-/** A DH parameter or public key that must not be used. */
-public final class DhException extends LskException {
+/** A DH parameter or public key that must not be used (or, {@link DhBusyException}, was not checked). */
+public class DhException extends LskException {
     public DhException(String message) {
         super(message, Errno.EINVAL);
+    }
+
+    DhException(String message, int errno) {
+        super(message, errno);
     }
 }

@@ -41,7 +41,7 @@ public final class SafePrimeGenerator {
             throw new IllegalArgumentException("threads must be at least 1");
         }
         this.threads = threads;
-        this.smallPrimes = smallPrimes(SIEVE_BOUND);
+        this.smallPrimes = SmallPrimes.upTo(SIEVE_BOUND);
         this.inverse12 = new int[smallPrimes.length];
         for (int i = 0; i < smallPrimes.length; i++) {
             int s = smallPrimes[i];
@@ -92,7 +92,7 @@ public final class SafePrimeGenerator {
     /** Searches upwards from q0 with all workers; null if the range ran out of bits. */
     private BigInteger search(int bits, BigInteger q0, int usable) throws InterruptedException {
         int[] residues = new int[usable];
-        int[] words = words(q0);
+        int[] words = SmallPrimes.words(q0);
         AtomicReference<BigInteger> found = new AtomicReference<>();
         AtomicLong nextBlock = new AtomicLong();
         AtomicLong exhausted = new AtomicLong();
@@ -102,7 +102,7 @@ public final class SafePrimeGenerator {
             Thread w = new Thread(() -> {
                 // Residues of q0 first, each worker a share of the primes...
                 for (int i = part; i < usable; i += threads) {
-                    residues[i] = mod(words, smallPrimes[i]);
+                    residues[i] = SmallPrimes.mod(words, smallPrimes[i]);
                 }
             }, "safe-prime-setup-" + t);
             workers.add(w);
@@ -195,25 +195,6 @@ public final class SafePrimeGenerator {
         return q.isProbablePrime(CERTAINTY) && p.isProbablePrime(CERTAINTY);
     }
 
-    /** Big-endian 32-bit words of a positive number. */
-    private static int[] words(BigInteger x) {
-        int n = (x.bitLength() + 31) / 32;
-        int[] w = new int[n];
-        for (int i = 0; i < n; i++) {
-            w[n - 1 - i] = x.shiftRight(32 * i).intValue();
-        }
-        return w;
-    }
-
-    /** x mod s for s &lt; 2^31, by Horner over 32-bit words (no allocation). */
-    private static int mod(int[] words, int s) {
-        long r = 0;
-        for (int w : words) {
-            r = ((r << 32) | (w & 0xFFFFFFFFL)) % s;
-        }
-        return (int) r;
-    }
-
     /** a^-1 mod m for coprime a, m (extended Euclid on longs: no BigInteger per prime). */
     static long modInverse(long a, long m) {
         long r0 = m;
@@ -233,24 +214,5 @@ public final class SafePrimeGenerator {
             throw new ArithmeticException(a + " has no inverse mod " + m);
         }
         return t0 < 0 ? t0 + m : t0;
-    }
-
-    private static int[] smallPrimes(int bound) {
-        // Odd-only sieve of Eratosthenes: bit i stands for 2i+1.
-        int half = bound / 2;
-        BitSet composite = new BitSet(half);
-        int[] out = new int[(int) (1.3 * bound / Math.log(bound)) + 16];
-        int n = 0;
-        out[n++] = 2;
-        for (int i = 1; i < half; i++) {
-            if (!composite.get(i)) {
-                long v = 2L * i + 1;
-                out[n++] = (int) v;
-                for (long j = v * v / 2; j < half; j += v) {
-                    composite.set((int) j);
-                }
-            }
-        }
-        return java.util.Arrays.copyOf(out, n);
     }
 }

@@ -6,10 +6,12 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import lsk.LskException;
 import lsk.LskException.Errno;
 import lsk.crypto.Bytes;
 import lsk.crypto.Dh;
+import lsk.crypto.DhBusyException;
 import lsk.crypto.DhException;
 import lsk.crypto.DhGroup;
 import lsk.crypto.DhGroups;
@@ -41,25 +43,42 @@ import lsk.wire.WireFormatException;
  * <li>each key with that description in turn (rotation), the first that passes wins: the key's
  *     fsname matches (fsname targets) or it lists the NID (MGC targets); usable HMAC/cipher ids;
  *     in privacy mode the REAL bit length of p at least the key's prime_bits (the C code compares
- *     field byte lengths, so a zero-padded small prime passes there); client random exactly 4
- *     bytes; HMAC-SHA256 verifies in constant time (BAD_SIG). No key passing: the last key's
- *     failure; no key at all: FAILURE (C: major 0, see {@link GssException})</li>
- * <li>p a safe prime with g = 2 suitable, checked once per distinct p (FAILURE)</li>
+ *     field byte lengths, so a zero-padded small prime passes there); p at most
+ *     {@link PrimePolicy#maxBits()} bits, or the key's prime_bits if larger (FAILURE; lsk only);
+ *     client random exactly 4 bytes; HMAC-SHA256 verifies in constant time (BAD_SIG). No key
+ *     passing: the last key's failure; no key at all: FAILURE (C: major 0, see {@link GssException})</li>
+ * <li>p a safe prime with g = 2 suitable, checked once per distinct p (FAILURE); an uncached p
+ *     is refused unchecked (FAILURE, errno EAGAIN) when the cache is already running its
+ *     concurrent checks or the peer NID had its {@link PrimePolicy#newPrimesPerPeer()} checks in
+ *     the window; the peer may retry</li>
  * <li>1 < A < p-1, A in the prime-order subgroup (FAILURE)</li>
  * <li>S at most 2 bytes short of len(p): else a new key pair, at most twice more (BAD_QOP)</li>
  * </ol>
  * Any other fault in processing a token is reported as FAILURE, never thrown as anything else.
+ * Refusals a peer can repeat at will to spend server CPU (prime too large, prime checks over
+ * their bounds) are logged at most once per {@value #REFUSAL_LOG_SECONDS} s, with a count.
  */
 public final class Responder {
     private static final System.Logger LOG = System.getLogger("lsk.handshake.Responder");
     /** Key pairs tried per request when S comes out short (the C responder: 1 + 2 retries). */
     static final int KEYGEN_ATTEMPTS = 3;
     private static final int SHA256_LEN = 32;
+    static final int REFUSAL_LOG_SECONDS = 10;
 
     private final KeySource keys;
     private final NodemapResolver nodemaps;
     private final Entropy entropy;
     private final DhGroups groups;
+    private final PrimePolicy primes;
+    private final PeerPrimeBudget budget;
+    private final RateLimitedLog refusals;
+
+    /** A refusal that costs the peer nothing to repeat: logged through {@link #refusals}. */
+    private static final class Refused extends GssException {
+        Refused(String message, int errno) {
+            super(message, GSS_S_FAILURE, 0, errno);
+        }
+    }
 
     /**
      * What a successful accept yields.
@@ -102,10 +121,18 @@ public final class Responder {
 
     /** With a given prime-check cache (e.g. shared with other responders, or sized differently). */
     public Responder(KeySource keys, NodemapResolver nodemaps, Entropy entropy, DhGroups groups) {
+        this(keys, nodemaps, entropy, groups, PrimePolicy.DEFAULT);
+    }
+
+    /** With a given prime-check cache and policy on the primes peers send. */
+    public Responder(KeySource keys, NodemapResolver nodemaps, Entropy entropy, DhGroups groups, PrimePolicy primes) {
         this.keys = keys;
         this.nodemaps = nodemaps;
         this.entropy = entropy;
         this.groups = groups;
+        this.primes = primes;
+        this.budget = new PeerPrimeBudget(primes, System::nanoTime);
+        this.refusals = new RateLimitedLog(LOG, REFUSAL_LOG_SECONDS, TimeUnit.SECONDS, System::nanoTime);
     }
 
     /**
@@ -125,8 +152,13 @@ public final class Responder {
         try {
             return doAccept(initToken.clone(), clientNid, peerNodemap, peer);
         } catch (GssException e) {
-            LOG.log(System.Logger.Level.WARNING, "SK init from " + peer + " rejected (major 0x"
-                    + Integer.toHexString(e.major()) + "): " + e.getMessage());
+            String line = "SK init from " + peer + " rejected (major 0x" + Integer.toHexString(e.major()) + "): "
+                    + e.getMessage();
+            if (e instanceof Refused) {
+                refusals.log(System.Logger.Level.WARNING, line);
+            } else {
+                LOG.log(System.Logger.Level.WARNING, line);
+            }
             throw e;
         } catch (RuntimeException e) {
             GssException g = fail("internal error on token from " + peer + ": " + e.getClass().getSimpleName(),
@@ -239,8 +271,8 @@ public final class Responder {
     }
 
     /** The key's shared key when {@code k} accepts the token, else the reason. */
-    private static byte[] tryKey(KeyConfig k, InitToken t, byte[] signed, BigInteger p, int flags, String fsname,
-                                 long mgcNid, String description, String peer) throws GssException {
+    private byte[] tryKey(KeyConfig k, InitToken t, byte[] signed, BigInteger p, int flags, String fsname,
+                          long mgcNid, String description, String peer) throws GssException {
         String which = "key " + description + " (" + peer + ")";
         if (fsname != null && !fsname.equals(k.fsname())) {
             throw fail(which + ": key fsname '" + k.fsname() + "' differs from the target's", GssException.GSS_S_FAILURE);
@@ -254,6 +286,10 @@ public final class Responder {
         if ((flags & Flags.SVC_PRIVACY) != 0 && p.bitLength() < k.primeBits()) {
             throw fail(which + ": privacy needs a prime of at least " + k.primeBits() + " bits, peer's has "
                     + p.bitLength(), GssException.GSS_S_FAILURE);
+        }
+        if (p.bitLength() > primes.maxBitsFor(k)) {
+            throw new Refused(which + ": peer's prime has " + p.bitLength() + " bits, above the limit of "
+                    + primes.maxBitsFor(k), Errno.EACCES);
         }
         if (t.randomLength() != 4) {
             throw fail(which + ": client random is " + t.randomLength() + " bytes, not 4", GssException.GSS_S_FAILURE);
@@ -272,7 +308,10 @@ public final class Responder {
             throws GssException {
         DhGroup group;
         try {
-            group = groups.validate(p);
+            group = groups.validatePeer(p, () -> budget.charge(clientNid));
+        } catch (DhBusyException e) {
+            throw new Refused("token from " + peer + ": new DH prime not checked: " + e.getMessage()
+                    + "; the peer may retry", Errno.EAGAIN);
         } catch (DhException e) {
             throw fail("token from " + peer + ": " + e.getMessage(), GssException.GSS_S_FAILURE);
         }
