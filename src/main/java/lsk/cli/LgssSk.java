@@ -42,6 +42,10 @@ import lsk.obd.ObdNative;
  * <li>Converting a server key while loading it as a client key keeps an ASCII file ASCII.</li>
  * <li>{@code -u DIR} opens DIR as a directory and never through a symbolic link (C follows
  *     one); its fsname-mismatch and client-UUID messages are lsk's (lsk.obd.LustreMount).</li>
+ * <li>{@code -l} gives loaded keys permission 0x3f3f0000 (possessor and owner), not C's
+ *     0x3f3f3f3f, which lets every local user read, update and revoke the shared key: visible in
+ *     {@code /proc/keys} and {@code keyctl describe} (lsk.keyring.SkKeyring says why no reader
+ *     needs more).</li>
  * </ul>
  * Quirks kept because the output must be byte-identical: {@code -p N -m} on a client key
  * whose prime already has N bits zeroes the prime without making a new one (as C does; run
