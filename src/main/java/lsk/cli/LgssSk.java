@@ -42,6 +42,9 @@ import lsk.obd.ObdNative;
  * <li>Converting a server key while loading it as a client key keeps an ASCII file ASCII.</li>
  * <li>{@code -u DIR} opens DIR as a directory and never through a symbolic link (C follows
  *     one); its fsname-mismatch and client-UUID messages are lsk's (lsk.obd.LustreMount).</li>
+ * <li>Shared keys under 128 bits are refused by {@code -w}, {@code -m} and {@code -l} (C takes
+ *     {@code -k 0}, a key anyone can forge tokens with); under 256 bits they draw a warning.
+ *     {@code -r} and {@code -R} still take them, so a weak key C loaded can be found and removed.</li>
  * <li>{@code -l} gives loaded keys permission 0x3f3f0000 (possessor and owner), not C's
  *     0x3f3f3f3f, which lets every local user read, update and revoke the shared key: visible in
  *     {@code /proc/keys} and {@code keyctl describe} (lsk.keyring.SkKeyring says why no reader
@@ -452,6 +455,10 @@ final class LgssSk implements Command {
             err.print("error: key configuration failed validation\n");
             return 1;
         }
+        String target = o.modify != null ? o.modify : o.output;
+        if (!strongEnough(c, target, err, true)) {
+            return 1;
+        }
         if (datafile != null) {
             byte[] key = readKeyData(datafile, c.sharedKeyLenBits(), io);
             if (key == null) {
@@ -461,7 +468,6 @@ final class LgssSk implements Command {
             c = c.toBuilder().sharedKey(key).build();
             Arrays.fill(key, (byte) 0);
         }
-        String target = o.modify != null ? o.modify : o.output;
         Path targetPath = io.resolve(target);
         if (generatePrime) {
             out.print("Generating DH parameters, this can take a while...\n");
@@ -486,6 +492,19 @@ final class LgssSk implements Command {
         }
         out.flush();
         return 0;
+    }
+
+    /** Refuses a shared key under 128 bits and warns under 256 (C takes any: issue 10 item 8). */
+    private static boolean strongEnough(KeyConfig c, String name, PrintStream err, boolean warn) {
+        Optional<String> refused = KeyValidation.tooShort(c, name);
+        if (refused.isPresent()) {
+            err.print(refused.get() + "\n");
+            return false;
+        }
+        if (warn) {
+            KeyValidation.shortWarning(c, name).ifPresent(w -> err.print(w + "\n"));
+        }
+        return true;
     }
 
     /** parse_mgsnids: at most 15 NIDs (the C loop refuses a 16th as "more than 16"). */
@@ -619,6 +638,9 @@ final class LgssSk implements Command {
             Optional<String> bad = KeyValidation.check(c);
             if (bad.isPresent()) {
                 err.print(bad.get() + "\n");
+                return -ENOKEY;
+            }
+            if (!strongEnough(c, name, err, !converted)) {
                 return -ENOKEY;
             }
             if (c.isServer() && wantClient && !converted) {
