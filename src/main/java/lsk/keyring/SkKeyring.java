@@ -32,12 +32,12 @@ import lsk.keyfile.KeyFileCodec;
  * user can read the shared key (and sign init tokens as any node, root flag included), update it
  * or revoke it. lsk sets {@link Keyring#PERM_POSSESSOR_OWNER} (0x3f3f0000). That is all the
  * readers need: the server daemon reads the keys of root's @u as root, the owner, with or
- * without possessing them (a systemd service has a session keyring of its own); the client
- * upcall runs as root and finds root's keys through the requester's session keyring or root's
- * @u, again as owner. For a non-root context the C upcall switches to the user's uid and
- * searches that user's own @u, where the user loaded the key (so it owns it); no path reads
- * another uid's key through the "other" bits. Tighter owner bits would buy nothing: the owner
- * may always setperm its key.
+ * without possessing them (a systemd service has a session keyring of its own). The client
+ * upcall runs as root (request-key starts it so) and looks the key up before any identity
+ * switch, for a non-root user's context too: C's lgss_keyring searches root's @u, lsk's the
+ * request's session keyring, then root's @u; it reads as the owner, or as possessor of a key
+ * found through the requester's keyrings. No reader relies on the group or other bits.
+ * Tighter owner bits would buy nothing: the owner may always setperm its key.
  */
 public final class SkKeyring {
     /** Key type of SSK keys. */
