@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,6 +23,7 @@ import lsk.keyfile.KeyFileCodec;
 import lsk.keyfile.KeyFileFormatException;
 import lsk.keyfile.KeyFiles;
 import lsk.keyfile.KeyValidation;
+import lsk.keyfile.UpdateLock;
 import lsk.keyring.SkKeyring;
 import lsk.kernel.ParamPaths;
 import lsk.lnet.Nid;
@@ -38,10 +40,26 @@ import lsk.obd.ObdNative;
  *     unless {@code --random-prime} asks for a fresh random safe prime (other sizes are
  *     always random). Messages are the C ones either way.</li>
  * <li>Files are written atomically (temp file, fsync, rename) and always end up mode 0400;
- *     a failed write leaves the old file as it was.</li>
+ *     a failed write leaves the old file as it was. The temp file is unnamed (O_TMPFILE) until
+ *     just before the rename, and copies a killed run left are removed by the next {@code -m}.</li>
+ * <li>Key files are opened relative to their directory, opened once (links in the given path
+ *     resolved then), without following a link in the file's own name and without blocking: a
+ *     link swapped in during {@code -m} is refused, never followed, and a FIFO, device or socket
+ *     is refused ("not a regular file") where C would hang or read it. Keys are only written
+ *     into directories that neither group nor others may write, owned by root or the caller.</li>
+ * <li>{@code -m} and the conversion in {@code -l} hold an exclusive flock on the key file itself
+ *     (no lock file beside the keys), waiting at most {@code LSK_LOCK_TIMEOUT} seconds (60 by
+ *     default) for another holder.</li>
  * <li>Converting a server key while loading it as a client key keeps an ASCII file ASCII.</li>
  * <li>{@code -u DIR} opens DIR as a directory and never through a symbolic link (C follows
  *     one); its fsname-mismatch and client-UUID messages are lsk's (lsk.obd.LustreMount).</li>
+ * <li>Shared keys under 128 bits are refused by {@code -w}, {@code -m} and {@code -l} (C takes
+ *     {@code -k 0}, a key anyone can forge tokens with); under 256 bits they draw a warning.
+ *     {@code -r} and {@code -R} still take them, so a weak key C loaded can be found and removed.</li>
+ * <li>{@code -l} gives loaded keys permission 0x3f3f0000 (possessor and owner), not C's
+ *     0x3f3f3f3f, which lets every local user read, update and revoke the shared key: visible in
+ *     {@code /proc/keys} and {@code keyctl describe} (lsk.keyring.SkKeyring says why no reader
+ *     needs more).</li>
  * </ul>
  * Quirks kept because the output must be byte-identical: {@code -p N -m} on a client key
  * whose prime already has N bits zeroes the prime without making a new one (as C does; run
@@ -334,30 +352,36 @@ final class LgssSk implements Command {
         }
         // -m is read-modify-write: hold the file's update lock until the new key is in place,
         // so concurrent -m runs on one file apply one after the other and none is lost.
-        KeyFiles.UpdateLock lock = null;
-        // (A missing file is left to the reader, for the C tool's message.)
-        if (o.modify != null && !o.modify.equals("-") && Files.exists(io.resolve(o.modify))) {
+        // Read and write then go through the directory the lock opened (a link swapped in later
+        // cannot redirect them). Anything but a regular file is left to the reader, for its message.
+        UpdateLock lock = null;
+        if (o.modify != null && !o.modify.equals("-") && Files.isRegularFile(io.resolve(o.modify))) {
             try {
-                lock = KeyFiles.lockForUpdate(io.resolve(o.modify), o.modify);
+                lock = UpdateLock.acquire(io.resolve(o.modify), o.modify, lockTimeout(io));
             } catch (LskException e) {
                 err.print(e.getMessage() + "\n");
                 return 1;
             }
         }
         try {
-            return buildAndWrite(o, io, out, err);
+            return buildAndWrite(o, io, out, err, lock);
         } finally {
             if (lock != null) {
-                try {
-                    lock.close();
-                } catch (java.io.IOException ignored) {
-                    // the process exit releases it anyway
-                }
+                lock.close();
             }
         }
     }
 
-    private int buildAndWrite(Options o, Io io, PrintStream out, PrintStream err) {
+    /** How long -m and key conversion wait for another holder of a key file's update lock. */
+    static Duration lockTimeout(Io io) {
+        String s = io.env().get("LSK_LOCK_TIMEOUT");
+        if (s != null && s.matches("[0-9]{1,6}")) {
+            return Duration.ofSeconds(Long.parseLong(s));
+        }
+        return KeyFiles.LOCK_TIMEOUT;
+    }
+
+    private int buildAndWrite(Options o, Io io, PrintStream out, PrintStream err, UpdateLock lock) {
         KeyConfig.Builder b;
         boolean ascii = o.ascii;
         boolean generatePrime = false;
@@ -365,7 +389,7 @@ final class LgssSk implements Command {
         if (o.modify != null) {
             KeyFiles.KeyFile kf;
             try {
-                kf = KeyFiles.read(o.modify, io.cwd(), io.in(), err);
+                kf = lock != null ? lock.read(err) : KeyFiles.read(o.modify, io.cwd(), io.in(), err);
             } catch (KeyFileFormatException e) {
                 err.print(e.getMessage() + "\n");
                 return 1;
@@ -448,6 +472,10 @@ final class LgssSk implements Command {
             err.print("error: key configuration failed validation\n");
             return 1;
         }
+        String target = o.modify != null ? o.modify : o.output;
+        if (!strongEnough(c, target, err, true)) {
+            return 1;
+        }
         if (datafile != null) {
             byte[] key = readKeyData(datafile, c.sharedKeyLenBits(), io);
             if (key == null) {
@@ -457,7 +485,6 @@ final class LgssSk implements Command {
             c = c.toBuilder().sharedKey(key).build();
             Arrays.fill(key, (byte) 0);
         }
-        String target = o.modify != null ? o.modify : o.output;
         Path targetPath = io.resolve(target);
         if (generatePrime) {
             out.print("Generating DH parameters, this can take a while...\n");
@@ -475,13 +502,30 @@ final class LgssSk implements Command {
             }
         }
         try {
-            KeyFiles.write(targetPath, target, c, ascii, o.modify != null);
+            if (lock != null) {
+                lock.write(c, ascii);
+            } else {
+                KeyFiles.write(targetPath, target, c, ascii, o.modify != null);
+            }
         } catch (LskException e) {
             err.print(e.getMessage() + "\n");
             return 1;
         }
         out.flush();
         return 0;
+    }
+
+    /** Refuses a shared key under 128 bits and warns under 256 (C takes any: issue 10 item 8). */
+    private static boolean strongEnough(KeyConfig c, String name, PrintStream err, boolean warn) {
+        Optional<String> refused = KeyValidation.tooShort(c, name);
+        if (refused.isPresent()) {
+            err.print(refused.get() + "\n");
+            return false;
+        }
+        if (warn) {
+            KeyValidation.shortWarning(c, name).ifPresent(w -> err.print(w + "\n"));
+        }
+        return true;
     }
 
     /** parse_mgsnids: at most 15 NIDs (the C loop refuses a 16th as "more than 16"). */
@@ -617,6 +661,9 @@ final class LgssSk implements Command {
                 err.print(bad.get() + "\n");
                 return -ENOKEY;
             }
+            if (!strongEnough(c, name, err, !converted)) {
+                return -ENOKEY;
+            }
             if (c.isServer() && wantClient && !converted) {
                 // A client mounting with a server key: make it a client key on disk, then load that.
                 if (c.isMgs()) {
@@ -630,32 +677,31 @@ final class LgssSk implements Command {
                 io.out().flush();
                 // Read-modify-write like -m: under the file's update lock, from the file as it is
                 // now (a concurrent -m may have changed it since the read above).
-                KeyFiles.UpdateLock lock = null;
+                UpdateLock lock = null;
                 try {
                     KeyConfig base = c;
                     boolean ascii = kf.ascii();
                     if (!name.equals("-")) {
-                        lock = KeyFiles.lockForUpdate(path, name);
-                        KeyFiles.KeyFile now = KeyFiles.read(name, io.cwd(), io.in(),
-                                new PrintStream(java.io.OutputStream.nullOutputStream()));
+                        lock = UpdateLock.acquire(path, name, lockTimeout(io));
+                        KeyFiles.KeyFile now = lock.read(new PrintStream(java.io.OutputStream.nullOutputStream()));
                         base = now.config();
                         ascii = now.ascii();
                     }
                     if (base.isServer()) { // else converted meanwhile: just load what is there
                         KeyConfig client = base.toBuilder().type(KeyConfig.TYPE_CLIENT)
                                 .prime(makePrime((int) base.primeBits(), o.randomPrime)).build();
-                        KeyFiles.write(path, name, client, ascii, true);
+                        if (lock != null) {
+                            lock.write(client, ascii);
+                        } else {
+                            KeyFiles.write(path, name, client, ascii, true);
+                        }
                     }
                 } catch (LskException e) {
                     err.print(e.getMessage() + "\n");
                     return -e.errno();
                 } finally {
                     if (lock != null) {
-                        try {
-                            lock.close();
-                        } catch (IOException ignored) {
-                            // released at exit anyway
-                        }
+                        lock.close();
                     }
                 }
                 converted = true;

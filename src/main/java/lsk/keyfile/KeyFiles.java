@@ -3,8 +3,6 @@ package lsk.keyfile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -12,26 +10,22 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.Set;
 import lsk.LskException;
 
 /**
  * Key files on disk: reading (binary or ASCII, {@code -} for standard input) with the C tool's
  * messages, and writing that never loses a key (temp file in the same directory, fsync of
- * file and directory, rename; mode 0400).
+ * file and directory, rename; mode 0400). Files are opened relative to their directory without
+ * following a link in their own name or blocking on a FIFO ({@link KeyDir}); see
+ * {@link KeyWriter} for writes and {@link UpdateLock} for read-modify-write.
  */
 public final class KeyFiles {
     /** The reader gives up at this many bytes (twice a binary key, as C). */
     public static final int MAX_READ = 2 * KeyFileCodec.SIZE;
     /** Mode bits outside 0600 make {@code -r} warn. */
     private static final int OWNER_RW = 0600;
-    private static final int S_IFMT = 0170000;
     private static final int S_IFREG = 0100000;
 
     /**
@@ -62,19 +56,24 @@ public final class KeyFiles {
                 throw new KeyFileFormatException("read() failed on " + name + ": " + strerror(e));
             }
         } else {
-            Path path = cwd.resolve(name);
-            try (InputStream in = Files.newInputStream(path)) {
-                int mode = mode(path);
-                if ((mode & ~(S_IFREG | OWNER_RW)) != 0) {
-                    err.printf("warning: secret key '%s' has insecure file mode 0%o%n", name, mode);
+            KeyDir dir;
+            int fd;
+            try {
+                dir = KeyDir.forFile(cwd.resolve(name));
+            } catch (IOException | LskException e) {
+                throw new KeyFileFormatException("Error opening key file '" + name + "': " + reason(e));
+            }
+            try (dir) {
+                try {
+                    fd = dir.openRead(dir.name());
+                } catch (IOException e) {
+                    throw new KeyFileFormatException("Error opening key file '" + name + "': " + strerror(e));
                 }
                 try {
-                    data = readLimited(in);
-                } catch (IOException e) {
-                    throw new KeyFileFormatException("read() failed on " + name + ": " + strerror(e));
+                    return readOpen(dir, fd, name, err);
+                } finally {
+                    dir.closeFile(fd);
                 }
-            } catch (IOException e) {
-                throw new KeyFileFormatException("Error opening key file '" + name + "': " + strerror(e));
             }
         }
         try {
@@ -82,6 +81,36 @@ public final class KeyFiles {
         } finally {
             Arrays.fill(data, (byte) 0);
         }
+    }
+
+    /**
+     * Reads the key file open as {@code fd} in {@code dir}, as {@code sk_read_file} does after its
+     * open: the insecure-mode warning, then at most {@link #MAX_READ} bytes. A FIFO, device or
+     * socket is refused (C would block on a FIFO); a directory fails the read as in C.
+     */
+    static KeyFile readOpen(KeyDir dir, int fd, String name, PrintStream err) throws KeyFileFormatException {
+        byte[] data;
+        try {
+            KeyDir.Stat st = dir.fstat(fd);
+            if (!st.isRegular() && !st.isDirectory()) {
+                throw new KeyFileFormatException("Error opening key file '" + name + "': not a regular file");
+            }
+            if ((st.mode() & ~(S_IFREG | OWNER_RW)) != 0) {
+                err.printf("warning: secret key '%s' has insecure file mode 0%o%n", name, st.mode());
+            }
+            data = dir.read(fd, MAX_READ, name);
+        } catch (IOException e) {
+            throw new KeyFileFormatException("read() failed on " + name + ": " + strerror(e));
+        }
+        try {
+            return decode(name, data);
+        } finally {
+            Arrays.fill(data, (byte) 0);
+        }
+    }
+
+    private static String reason(Exception e) {
+        return e instanceof IOException io ? strerror(io) : e.getMessage();
     }
 
     /** Decodes the bytes of a key file named {@code name} (for messages). */
@@ -125,10 +154,11 @@ public final class KeyFiles {
     }
 
     /**
-     * Writes {@code config} to {@code target} atomically, mode 0400: the bytes go to a temp file
-     * in the same directory, which is fsynced and then renamed over the target (or, when
-     * {@code overwrite} is false, hard-linked to it, which fails if the target exists), and
-     * the directory is fsynced. On any failure the target is untouched and the temp file gone.
+     * Writes {@code config} to {@code target} atomically, mode 0400, through {@link KeyWriter}:
+     * links in {@code target} are resolved once and the rest happens in that directory, which
+     * must not be writable by group or others. A rewrite ({@code overwrite}) replaces the file;
+     * a new key refuses any existing name (a dangling link included). On any failure the target
+     * is untouched and no temp file is left.
      *
      * @param name how the user named the file (for messages)
      * @throws LskException "error: opening '&lt;name&gt;': &lt;reason&gt;" and friends, as C words them
@@ -136,177 +166,62 @@ public final class KeyFiles {
     public static void write(Path target, String name, KeyConfig config, boolean ascii, boolean overwrite)
             throws LskException {
         byte[] bytes = ascii ? KeyFileCodec.encodeAscii(config) : KeyFileCodec.encodeBinary(config);
-        Path tmp = null;
-        try {
-            Path real = target;
-            if (overwrite) {
-                try {
-                    real = target.toRealPath(); // rewrite the file a symlink points to, not the link
-                } catch (NoSuchFileException e) {
-                    real = target.toAbsolutePath();
-                }
-            } else {
-                real = target.toAbsolutePath();
-                if (Files.exists(real, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    throw new FileAlreadyExistsException(name);
-                }
-            }
-            Path dir = real.getParent();
-            Set<PosixFilePermission> rw = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-            tmp = Files.createTempFile(dir, "." + real.getFileName() + ".", ".tmp",
-                    PosixFilePermissions.asFileAttribute(rw));
-            crashPoint(CrashStage.TEMP_CREATED);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer bb = ByteBuffer.wrap(bytes, 0, bytes.length / 2);
-                while (bb.hasRemaining()) {
-                    ch.write(bb);
-                }
-                crashPoint(CrashStage.TEMP_PARTIAL);
-                bb = ByteBuffer.wrap(bytes, bytes.length / 2, bytes.length - bytes.length / 2);
-                while (bb.hasRemaining()) {
-                    ch.write(bb);
-                }
-                ch.force(true);
-            }
-            crashPoint(CrashStage.TEMP_SYNCED);
-            Files.setPosixFilePermissions(tmp, EnumSet.of(PosixFilePermission.OWNER_READ));
-            if (overwrite) {
-                Files.move(tmp, real, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } else {
-                // link(2) refuses an existing target atomically, like O_EXCL.
-                Files.createLink(real, tmp);
-                Files.delete(tmp);
-            }
-            tmp = null;
-            crashPoint(CrashStage.RENAMED);
-            syncDirectory(dir);
+        try (KeyDir dir = KeyDir.forFile(target)) {
+            KeyWriter.write(dir, name, bytes, overwrite);
         } catch (IOException e) {
             throw new LskException("error: opening '" + name + "': " + strerror(e), errno(e), e);
         } finally {
             Arrays.fill(bytes, (byte) 0);
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the target itself is untouched
-                }
-            }
         }
     }
 
     /**
      * Points of {@link #write} where a crash must leave the old or the new key intact. Test
      * support: a JVM started with {@code -D}{@value #CRASH_PROPERTY}{@code =<stage>} halts there
-     * (as a power cut or kill -9 would), exit status {@value #CRASH_EXIT}. Nothing else reads it.
+     * (as a power cut or kill -9 would), exit status {@value #CRASH_EXIT}; with
+     * {@code -D}{@value #PAUSE_PROPERTY}{@code =<stage>} it prints {@code paused <stage>} on
+     * stderr and waits for a byte on stdin (to race it deterministically). Nothing else reads them.
      */
     public enum CrashStage {
+        /** Key read (and modified), nothing written yet. */
+        WRITE_START,
         /** Temp file created, empty. */
         TEMP_CREATED,
         /** Half the bytes written, not synced. */
         TEMP_PARTIAL,
-        /** Temp file complete and fsynced, not yet renamed. */
+        /** Temp file complete and fsynced, not yet linked or renamed. */
         TEMP_SYNCED,
+        /** Rewrite: the temp file has its {@code .NAME.*.tmp} name, not yet renamed. */
+        TEMP_LINKED,
         /** Renamed over the target, directory not yet fsynced. */
         RENAMED
     }
 
     public static final String CRASH_PROPERTY = "lsk.keyfile.crashAt";
+    public static final String PAUSE_PROPERTY = "lsk.keyfile.pauseAt";
     public static final int CRASH_EXIT = 99;
 
-    private static void crashPoint(CrashStage stage) {
+    static void point(CrashStage stage) {
         if (stage.name().equals(System.getProperty(CRASH_PROPERTY))) {
             Runtime.getRuntime().halt(CRASH_EXIT);
         }
-    }
-
-    /**
-     * Serializes read-modify-write cycles ({@code -m}, key conversion on load) on one key file
-     * across processes and threads: an exclusive POSIX lock on {@code .<name>.lock} beside the
-     * real file (links followed, as {@link #write} does). The lock file is left in place on
-     * purpose: removing it would let a waiter lock a file nobody else sees. Waits as long as
-     * the holder needs (a prime search can take minutes); close to release.
-     */
-    public static final class UpdateLock implements AutoCloseable {
-        private final FileChannel channel;
-        private final java.nio.channels.FileLock lock;
-
-        private UpdateLock(FileChannel channel, java.nio.channels.FileLock lock) {
-            this.channel = channel;
-            this.lock = lock;
-        }
-
-        @Override
-        public void close() throws IOException {
+        if (stage.name().equals(System.getProperty(PAUSE_PROPERTY))) {
+            System.err.println("paused " + stage);
+            System.err.flush();
             try {
-                lock.release();
-            } finally {
-                channel.close();
+                System.in.read();
+            } catch (IOException e) {
+                // go on
             }
         }
     }
 
-    /** Polling interval while another holder has the lock (blocking lock() cannot serve threads). */
-    private static final long LOCK_POLL_MS = 20;
+    /** How long {@link #lockForUpdate} waits by default for another holder. */
+    public static final Duration LOCK_TIMEOUT = Duration.ofSeconds(60);
 
-    /**
-     * Takes the update lock of {@code target} (see {@link UpdateLock}).
-     *
-     * @param name how the user named the file (for messages)
-     */
+    /** {@link UpdateLock#acquire} with the default {@link #LOCK_TIMEOUT}. */
     public static UpdateLock lockForUpdate(Path target, String name) throws LskException {
-        Path real;
-        try {
-            real = target.toRealPath();
-        } catch (IOException e) {
-            real = target.toAbsolutePath();
-        }
-        Path lockFile = real.resolveSibling("." + real.getFileName() + ".lock");
-        FileChannel ch = null;
-        try {
-            Set<PosixFilePermission> rw = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-            try {
-                ch = FileChannel.open(lockFile, EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW),
-                        PosixFilePermissions.asFileAttribute(rw));
-            } catch (FileAlreadyExistsException e) {
-                ch = FileChannel.open(lockFile, StandardOpenOption.WRITE);
-            }
-            while (true) {
-                java.nio.channels.FileLock l;
-                try {
-                    // Another process: null. Another thread of this JVM: the exception.
-                    l = ch.tryLock();
-                } catch (java.nio.channels.OverlappingFileLockException e) {
-                    l = null;
-                }
-                if (l != null) {
-                    return new UpdateLock(ch, l);
-                }
-                Thread.sleep(LOCK_POLL_MS);
-            }
-        } catch (IOException e) {
-            closeQuietly(ch);
-            throw new LskException("error: locking '" + name + "': " + strerror(e), errno(e), e);
-        } catch (InterruptedException e) {
-            closeQuietly(ch);
-            Thread.currentThread().interrupt();
-            throw new LskException("error: locking '" + name + "': interrupted", LskException.Errno.EIO);
-        }
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        if (ch != null) {
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // nothing was locked
-            }
-        }
-    }
-
-    private static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
+        return UpdateLock.acquire(target, name, LOCK_TIMEOUT);
     }
 
     /** The strerror() text C would print for this failure. */
@@ -333,7 +248,10 @@ public final class KeyFiles {
         return m == null ? e.getClass().getSimpleName() : m;
     }
 
-    private static int errno(IOException e) {
+    static int errno(IOException e) {
+        if (e instanceof KeyDir.FsError f) {
+            return f.errno();
+        }
         if (e instanceof NoSuchFileException) {
             return LskException.Errno.ENOENT;
         }

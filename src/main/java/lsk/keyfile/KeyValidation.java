@@ -15,8 +15,39 @@ public final class KeyValidation {
     public static final long MAX_EXPIRE = Integer.MAX_VALUE;
     public static final long MAX_PRIME_BITS = KeyFileCodec.PRIME_FIELD * 8L;
     public static final long MAX_SHARED_KEY_BITS = KeyFileCodec.SHARED_KEY_FIELD * 8L;
+    /**
+     * Shared keys shorter than this are refused by {@code -w}, {@code -m}, {@code -l} and the
+     * responder (not by C): whoever finds the key signs init tokens as any node, so a short one
+     * (C accepts {@code -k 0}, even 8) makes tokens forgeable.
+     */
+    public static final long MIN_SHARED_KEY_BITS = 128;
+    /** Shared keys shorter than this (and not refused) draw a warning. */
+    public static final long RECOMMENDED_SHARED_KEY_BITS = 256;
 
     private KeyValidation() {
+    }
+
+    /**
+     * Refusal of a shared key under {@link #MIN_SHARED_KEY_BITS}, naming the key file (or key)
+     * {@code name}; empty if the key is long enough. Checked after {@link #check}, whose messages
+     * stay C's.
+     */
+    public static Optional<String> tooShort(KeyConfig c, String name) {
+        if (c.sharedKeyLenBits() >= MIN_SHARED_KEY_BITS) {
+            return Optional.empty();
+        }
+        return Optional.of("error: shared key length of '" + name + "' is " + c.sharedKeyLenBits()
+                + " bits, less than the minimum of " + MIN_SHARED_KEY_BITS + " bits");
+    }
+
+    /** Warning for a shared key that passes {@link #tooShort} but is under {@link #RECOMMENDED_SHARED_KEY_BITS}. */
+    public static Optional<String> shortWarning(KeyConfig c, String name) {
+        long bits = c.sharedKeyLenBits();
+        if (bits < MIN_SHARED_KEY_BITS || bits >= RECOMMENDED_SHARED_KEY_BITS) {
+            return Optional.empty();
+        }
+        return Optional.of("warning: shared key length of '" + name + "' is " + bits + " bits, less than the"
+                + " recommended " + RECOMMENDED_SHARED_KEY_BITS + " bits");
     }
 
     /** The C tool's message for the first rule {@code image} breaks, or empty if it is valid. */

@@ -35,6 +35,11 @@ public final class Keyring {
 
     /** Possessor, user, group and other: all of view, read, write, search, link, setattr. */
     public static final int PERM_ALL = 0x3f3f3f3f;
+    /**
+     * Possessor and owner (the key's uid): all of view, read, write, search, link, setattr;
+     * group and other: nothing. What {@code lgss_sk -l} sets (see {@link SkKeyring}).
+     */
+    public static final int PERM_POSSESSOR_OWNER = 0x3f3f0000;
 
     private final KeyctlNative lib;
 

@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import lsk.LskException;
 import lsk.handshake.KeySource;
 import lsk.keyfile.KeyConfig;
 import lsk.keyfile.KeyFileCodec;
 import lsk.keyfile.KeyFileFormatException;
+import lsk.keyfile.KeyValidation;
 
 /**
  * SSK keys as the responder and initiator find them in the kernel: every {@code user} key in
@@ -18,6 +20,7 @@ import lsk.keyfile.KeyFileFormatException;
  * skipped, as are keys that vanish while being read.
  */
 public final class KeyringKeySource implements KeySource {
+    private static final System.Logger LOG = System.getLogger("lsk.keyring.KeyringKeySource");
     private final Keyring keyring;
     private final int keyringId;
 
@@ -31,9 +34,18 @@ public final class KeyringKeySource implements KeySource {
         this.keyringId = keyringId;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A key whose shared key is under {@link KeyValidation#MIN_SHARED_KEY_BITS} is never
+     * used (C's tools load {@code -k 0} keys; tokens signed with one are forgeable). When such
+     * keys were all there is, the failure says so (the daemon logs it); when other keys remain,
+     * one warning is logged.
+     */
     @Override
     public List<KeyConfig> keys(String description) throws LskException {
         List<KeyConfig> out = new ArrayList<>();
+        String weak = null;
         for (int serial : serials(description)) {
             byte[] p;
             try {
@@ -43,13 +55,25 @@ public final class KeyringKeySource implements KeySource {
             }
             try {
                 if (p.length == KeyFileCodec.SIZE) {
-                    out.add(KeyFileCodec.decodeBinary(p));
+                    KeyConfig c = KeyFileCodec.decodeBinary(p);
+                    Optional<String> refused = KeyValidation.tooShort(c, description);
+                    if (refused.isPresent()) {
+                        weak = "key " + serial + ": " + refused.get().replaceFirst("^error: ", "") + ": not used";
+                    } else {
+                        out.add(c);
+                    }
                 }
             } catch (KeyFileFormatException e) {
                 // not an SSK image: skip, like a key of the wrong size
             } finally {
                 Arrays.fill(p, (byte) 0);
             }
+        }
+        if (weak != null && out.isEmpty()) {
+            throw new LskException(weak, LskException.Errno.ENOKEY);
+        }
+        if (weak != null) {
+            LOG.log(System.Logger.Level.WARNING, weak);
         }
         return out;
     }

@@ -24,9 +24,20 @@ import lsk.keyfile.KeyFileCodec;
  * {@code lgss_sk -l} and {@code -R} do once a key file has been read and validated.
  *
  * <p>Keys are {@code user} keys in the user keyring (@u) holding the 2407-byte big-endian
- * file image, with permissions {@link Keyring#PERM_ALL}. @u is linked into the session
- * keyring first so this process possesses what it loads. Messages follow the C tool's
- * {@code printerr} levels: a message of level n is printed when {@code verbosity >= n}.
+ * file image. @u is linked into the session keyring first so this process possesses what it
+ * loads. Messages follow the C tool's {@code printerr} levels: a message of level n is printed
+ * when {@code verbosity >= n}.
+ *
+ * <p><b>Permissions deliberately differ from C.</b> The C tool sets 0x3f3f3f3f, so every local
+ * user can read the shared key (and sign init tokens as any node, root flag included), update it
+ * or revoke it. lsk sets {@link Keyring#PERM_POSSESSOR_OWNER} (0x3f3f0000). That is all the
+ * readers need: the server daemon reads the keys of root's @u as root, the owner, with or
+ * without possessing them (a systemd service has a session keyring of its own). The client
+ * upcall runs as root (request-key starts it so) and looks the key up before any identity
+ * switch, for a non-root user's context too: C's lgss_keyring searches root's @u, lsk's the
+ * request's session keyring, then root's @u; it reads as the owner, or as possessor of a key
+ * found through the requester's keyrings. No reader relies on the group or other bits.
+ * Tighter owner bits would buy nothing: the owner may always setperm its key.
  */
 public final class SkKeyring {
     /** Key type of SSK keys. */
@@ -192,9 +203,9 @@ public final class SkKeyring {
                     + KeyringException.strerror(e.errno()), Errno.ENOKEY, e);
         }
         try {
-            keyring.setPerm(key, Keyring.PERM_ALL);
+            keyring.setPerm(key, Keyring.PERM_POSSESSOR_OWNER);
         } catch (KeyringException e) {
-            printerr(2, "Failed to set perm 0x%x on key %d\n", Keyring.PERM_ALL, key);
+            printerr(2, "Failed to set perm 0x%x on key %d\n", Keyring.PERM_POSSESSOR_OWNER, key);
         }
         printerr(2, "Added key %d with description %s\n", key, desc);
         for (int f : former) {

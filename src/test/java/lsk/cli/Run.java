@@ -54,12 +54,10 @@ record Run(int exit, String out, String err, byte[] outBytes, byte[] errBytes) {
         }
     }
 
-    /** The directory's files, less the update lock files -m leaves on purpose (KeyFiles.UpdateLock). */
+    /** The directory's files (all of them: -m leaves no lock or temp file beside the keys). */
     static List<String> listing(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString())
-                    .filter(n -> !(n.startsWith(".") && n.endsWith(".lock")))
-                    .sorted().toList();
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

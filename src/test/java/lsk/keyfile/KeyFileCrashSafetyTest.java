@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,21 +31,33 @@ class KeyFileCrashSafetyTest {
     static Stream<Arguments> stages() {
         List<Arguments> a = new ArrayList<>();
         for (KeyFiles.CrashStage s : KeyFiles.CrashStage.values()) {
-            a.add(Arguments.of(s, "keyfiles/server_tank_default.key"));
-            a.add(Arguments.of(s, "keyfiles/server_tank_biology_sha512_ascii.key"));
+            for (boolean named : new boolean[] {false, true}) {
+                a.add(Arguments.of(s, "keyfiles/server_tank_default.key", named));
+                a.add(Arguments.of(s, "keyfiles/server_tank_biology_sha512_ascii.key", named));
+            }
         }
         return a.stream();
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    /**
+     * Killed at every stage, with the unnamed temp file (O_TMPFILE) and with a named one (file
+     * systems without O_TMPFILE): the old or the new key, and no full-key temp copy left for
+     * good: with O_TMPFILE none exists before it is linked for the rename; a named one a crash
+     * left is removed by the next rewrite.
+     */
+    @ParameterizedTest(name = "{0} {1} named temp {2}")
     @MethodSource("stages")
-    void killedRewriteLeavesOldOrNewKey(KeyFiles.CrashStage stage, String vector) throws Exception {
+    void killedRewriteLeavesOldOrNewKey(KeyFiles.CrashStage stage, String vector, boolean named) throws Exception {
         byte[] old = Vectors.bytes(vector);
         Path key = dir.resolve("k.key");
         Files.write(key, old);
         KeyConfig before = KeyFiles.decode("k.key", old).config();
+        List<String> jvm = new ArrayList<>(List.of("-D" + KeyFiles.CRASH_PROPERTY + "=" + stage.name()));
+        if (named) {
+            jvm.add("-D" + KeyWriter.NAMED_TEMP_PROPERTY + "=true");
+        }
 
-        Process p = lgssSk(List.of("-D" + KeyFiles.CRASH_PROPERTY + "=" + stage.name()), "-m", "k.key", "-e", "3600");
+        Process p = lgssSk(jvm, "-m", "k.key", "-e", "3600");
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child did not finish");
         assertEquals(KeyFiles.CRASH_EXIT, p.exitValue(), "child did not halt at " + stage + ": "
                 + new String(p.getErrorStream().readAllBytes()));
@@ -63,12 +72,25 @@ class KeyFileCrashSafetyTest {
         } else {
             assertArrayEquals(old, now, "crashed before the rename: the old key must be untouched");
         }
-        // A crash may leave the temp file (dot-named, mode 0600 or 0400, in the same directory);
-        // it never holds anything but a copy of the new key. The next rewrite still works.
+        boolean tempNamed = stage == KeyFiles.CrashStage.TEMP_LINKED
+                || named && stage != KeyFiles.CrashStage.WRITE_START && stage != KeyFiles.CrashStage.RENAMED;
+        List<String> left = names();
+        assertEquals(tempNamed ? 2 : 1, left.size(), left.toString());
+        if (tempNamed) {
+            assertTrue(left.get(0).matches("\\.k\\.key\\.[0-9a-f]{8}\\.tmp"), left.toString());
+        }
+        // The next rewrite works and removes the copy.
         Process again = lgssSk(List.of(), "-m", "k.key", "-e", "7200");
         assertTrue(again.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, again.exitValue(), new String(again.getErrorStream().readAllBytes()));
         assertEquals(7200, KeyFiles.decode("k.key", Files.readAllBytes(key)).config().expire());
+        assertEquals(List.of("k.key"), names());
+    }
+
+    private List<String> names() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(x -> x.getFileName().toString()).sorted().toList();
+        }
     }
 
     /** While another process holds the file's update lock, -m waits; then it applies on top. */
@@ -76,10 +98,8 @@ class KeyFileCrashSafetyTest {
     void rewriteWaitsForTheUpdateLock() throws Exception {
         Path key = dir.resolve("k.key");
         Files.write(key, Vectors.bytes("keyfiles/server_tank_default.key"));
-        Path lockFile = dir.resolve(".k.key.lock");
         Process p;
-        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock held = ch.lock()) {
+        try (UpdateLock held = KeyFiles.lockForUpdate(key, "k.key")) {
             p = lgssSk(List.of(), "-m", "k.key", "-n", "biology");
             // Bounded negative check: the child runs -m in well under this when not blocked.
             assertTrue(!p.waitFor(3, TimeUnit.SECONDS), "-m did not wait for the lock");
@@ -88,6 +108,7 @@ class KeyFileCrashSafetyTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), new String(p.getErrorStream().readAllBytes()));
         assertEquals("biology", KeyFiles.decode("k.key", Files.readAllBytes(key)).config().nodemap());
+        assertEquals(List.of("k.key"), names(), "no lock file beside the key");
     }
 
     /** Concurrent -m runs changing different fields: every change survives (none read a stale key). */
@@ -121,7 +142,7 @@ class KeyFileCrashSafetyTest {
         int[] counter = {0};
         for (int i = 0; i < 4; i++) {
             Thread t = new Thread(() -> {
-                try (KeyFiles.UpdateLock l = KeyFiles.lockForUpdate(key, "k.key")) {
+                try (UpdateLock l = KeyFiles.lockForUpdate(key, "k.key")) {
                     int seen = counter[0];
                     Thread.sleep(20);
                     counter[0] = seen + 1; // lost update unless the lock excludes the others

@@ -132,7 +132,8 @@ class SkKeyringTest {
         for (ProcKeys k : keys) {
             assertTrue(added.contains(k.description()));
             assertEquals("user", k.type());
-            assertEquals(0x3f3f3f3f, k.perm());
+            // Deliberately not C's 0x3f3f3f3f: possessor and owner only (issue 10 item 1).
+            assertEquals(0x3f3f0000, k.perm());
             assertEquals("perm", k.timeout());
             assertEquals("2407", k.summary());
             byte[] payload = pipe(k.serial());
@@ -188,7 +189,7 @@ class SkKeyringTest {
         List<ProcKeys> keys = ProcKeys.live(tag);
         assertEquals(1, keys.size());
         assertEquals("lustre:" + fs, keys.get(0).description());
-        assertEquals(0x3f3f3f3f, keys.get(0).perm());
+        assertEquals(0x3f3f0000, keys.get(0).perm()); // not C's 0x3f3f3f3f, see above
     }
 
     /** -s: the new key is dated, former keys (equal or ':'-extended) get the -x timeout. */
