@@ -71,6 +71,7 @@ final class RequestReader implements Runnable {
     /** nanoTime when accepting resumes; 0 while accepting. */
     private long resumeAt;
     private long lastAcceptError;
+    private int acceptedSinceError;
     private volatile boolean closing;
     private volatile Throwable failure;
 
@@ -168,6 +169,7 @@ final class RequestReader implements Runnable {
             if (c == null) {
                 return;
             }
+            acceptedSinceError++;
             Optional<String> who = peers.refused(c);
             if (who.isPresent()) {
                 c.close();
@@ -193,7 +195,11 @@ final class RequestReader implements Runnable {
      */
     private void acceptFailed(IOException e) {
         long now = System.nanoTime();
-        backoff = backoff == 0 ? MIN_BACKOFF.toNanos() : Math.min(backoff * 2, MAX_BACKOFF.toNanos());
+        // Connections accepted since the last error: fds do come back (a shed connection's fd
+        // is only closed at the next select), so the pause stays short; none: it doubles.
+        backoff = backoff == 0 || acceptedSinceError > 0 ? MIN_BACKOFF.toNanos()
+                : Math.min(backoff * 2, MAX_BACKOFF.toNanos());
+        acceptedSinceError = 0;
         int before = conns.size();
         cap = Math.max(1, Math.min(cap, before - FD_HEADROOM));
         while (conns.size() > cap) {
