@@ -71,9 +71,12 @@ public interface Log {
         };
     }
 
-    /** {@code out} with {@link RateLimited} defaults: 20 lines per kind, 400 in all, per 10 s. */
-    static Log rateLimited(Log out) {
-        return new RateLimited(out, 20, 400, Duration.ofSeconds(10), System::nanoTime);
+    /**
+     * {@code out} with {@link RateLimited} defaults: 20 lines per kind, 400 in all, per 10 s.
+     * Messages above {@code threshold} are dropped first, so they take no share of the limit.
+     */
+    static Log rateLimited(Log out, int threshold) {
+        return new RateLimited(out, threshold, 20, 400, Duration.ofSeconds(10), System::nanoTime);
     }
 
     interface LibC extends Library {
@@ -101,6 +104,7 @@ public interface Log {
         private static final Pattern NUMBERS = Pattern.compile("0x[0-9a-fA-F]+|[0-9]+");
 
         private final Log out;
+        private final int threshold;
         private final int perKind;
         private final int total;
         private final long window;
@@ -124,8 +128,9 @@ public interface Log {
             }
         }
 
-        public RateLimited(Log out, int perKind, int total, Duration window, LongSupplier nanoTime) {
+        public RateLimited(Log out, int threshold, int perKind, int total, Duration window, LongSupplier nanoTime) {
             this.out = out;
+            this.threshold = threshold;
             this.perKind = perKind;
             this.total = total;
             this.window = window.toNanos();
@@ -141,6 +146,9 @@ public interface Log {
 
         @Override
         public synchronized void log(int level, String message) {
+            if (level > threshold) {
+                return;
+            }
             long now = nanoTime.getAsLong();
             if (now - totalStart >= window) {
                 newWindow(now);
