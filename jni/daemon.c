@@ -13,6 +13,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/ipc.h>
 #include <sys/prctl.h>
 #include <sys/sem.h>
@@ -226,4 +227,22 @@ int64_t lsk_openlog(const char *ident, int32_t option, int32_t facility)
 	}
 	openlog(copy, option, facility);
 	return 0;
+}
+
+/* An exclusive flock on path (created 0600, never through a link): the fd
+ * to keep, -EWOULDBLOCK while another process holds it. flock, not fcntl:
+ * closing some other fd of the same file does not drop it. */
+int64_t lsk_lock_file(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+	int rc;
+
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	return fd;
 }

@@ -21,6 +21,12 @@ public interface DaemonNative extends Library {
     long lsk_close(int fd);
 
     /**
+     * An exclusive flock(2) on {@code path} (created 0600, links not followed): the fd to keep,
+     * or -EWOULDBLOCK while another holder has it.
+     */
+    long lsk_lock_file(String path);
+
+    /**
      * What is at a socket path (not following links): 0 nothing, 1 a stale socket (now
      * removed), -EADDRINUSE a live listener, -ENOTSOCK not a socket.
      */

@@ -1,11 +1,6 @@
 package lsk.gssd;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.LinkOption;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,6 +23,7 @@ final class SingleInstance implements AutoCloseable {
     static final int SVC_SEM_KEY = 0x3b92d473;
     static final String ABSTRACT_PREFIX = "lsk-lsvcgssd:";
     private static final int EAGAIN = 11;
+    private static final int EWOULDBLOCK = EAGAIN;
     private static final int EADDRINUSE = 98;
 
     private final Runnable release;
@@ -50,49 +46,25 @@ final class SingleInstance implements AutoCloseable {
         }
         if (abs.getParent().equals(Svcgssd.DEFAULT_DIR)) {
             SocketDir.secure(Svcgssd.DEFAULT_DIR);
-            return lockFile(abs.resolveSibling("." + abs.getFileName() + ".lock"));
+            return lockFile(abs.resolveSibling("." + abs.getFileName() + ".lock"), sys);
         }
         return abstractName(abstractName(socket), sys);
     }
 
     /**
-     * An exclusive lock on {@code lock} (created if missing, never through a link), held until
-     * the process ends or {@link #close()}.
+     * An exclusive flock on {@code lock} (created if missing, never through a link), held until
+     * the process ends or {@link #close()}. Not a FileChannel lock: those are fcntl locks, which
+     * the process loses when it closes any other descriptor of the file.
      */
-    static Optional<SingleInstance> lockFile(Path lock) throws LskException {
-        FileChannel ch = null;
-        try {
-            ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-            FileLock l = ch.tryLock();
-            if (l == null) {
-                ch.close();
-                return Optional.empty();
-            }
-            FileChannel held = ch;
-            return Optional.of(new SingleInstance(() -> {
-                try {
-                    held.close();
-                } catch (IOException e) {
-                    // released with the process anyway
-                }
-            }));
-        } catch (OverlappingFileLockException e) {
-            closeQuietly(ch);
-            return Optional.empty(); // held by this very process
-        } catch (IOException e) {
-            closeQuietly(ch);
-            throw new LskException("cannot lock " + lock + ": " + e.getMessage(), LskException.Errno.EACCES, e);
+    static Optional<SingleInstance> lockFile(Path lock, DaemonNative sys) throws LskException {
+        long rc = sys.lsk_lock_file(lock.toString());
+        if (rc == -EWOULDBLOCK) {
+            return Optional.empty();
         }
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        try {
-            if (ch != null) {
-                ch.close();
-            }
-        } catch (IOException e) {
-            // nothing to do
+        if (rc < 0) {
+            throw new LskException("cannot lock " + lock + ": errno " + -rc, (int) -rc);
         }
+        return Optional.of(new SingleInstance(() -> sys.lsk_close((int) rc)));
     }
 
     static Optional<SingleInstance> semaphore(int key, DaemonNative sys) throws LskException {
