@@ -45,7 +45,7 @@ final class SingleInstance implements AutoCloseable {
             return semaphore(SVC_SEM_KEY, sys);
         }
         if (abs.getParent().equals(Svcgssd.DEFAULT_DIR)) {
-            SocketDir.secure(Svcgssd.DEFAULT_DIR);
+            SocketDir.secure(Svcgssd.DEFAULT_DIR, sys.lsk_geteuid());
             return lockFile(abs.resolveSibling("." + abs.getFileName() + ".lock"), sys);
         }
         return abstractName(abstractName(socket), sys);

@@ -12,8 +12,9 @@ import lsk.LskException;
 /**
  * The directory of the daemon's default socket ({@link Svcgssd#DEFAULT_DIR}): root's alone, so
  * no other user can squat the socket path, replace the socket or even reach it. Created 0700 when
- * missing; an existing one must be a real directory (not a link), owned by root, mode 0700.
- * Only root can create or change entries in /run, so what is checked stays true.
+ * missing; an existing one must be a real directory (not a link), owned by the daemon's user
+ * (root: only root can create or change entries in /run, so what is checked stays true), mode
+ * 0700.
  */
 final class SocketDir {
     static final int MODE = 0700;
@@ -24,7 +25,8 @@ final class SocketDir {
     private SocketDir() {
     }
 
-    static void secure(Path dir) throws LskException {
+    /** @param owner the daemon's effective uid, which must own the directory (0 in production) */
+    static void secure(Path dir, long owner) throws LskException {
         try {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (FileAlreadyExistsException e) {
@@ -48,10 +50,10 @@ final class SocketDir {
         }
         int uid = (Integer) a.get("uid");
         int mode = (Integer) a.get("mode") & 07777;
-        if (uid != 0 || mode != MODE) {
+        if (uid != owner || mode != MODE) {
             throw new LskException(dir + " is owned by uid " + uid + " with mode " + Integer.toOctalString(mode)
-                    + "; the socket directory must be root's with mode 700 (remove it and let lsvcgssd create it)",
-                    EPERM);
+                    + "; the socket directory must be uid " + owner + "'s with mode 700 (remove it and let lsvcgssd"
+                    + " create it)", EPERM);
         }
     }
 }

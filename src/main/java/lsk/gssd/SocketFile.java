@@ -51,7 +51,7 @@ final class SocketFile implements AutoCloseable {
     static SocketFile bind(Path path, int backlog, DaemonNative sys, Log log) throws LskException {
         Path dir = path.toAbsolutePath().getParent();
         if (dir.equals(Svcgssd.DEFAULT_DIR) || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            SocketDir.secure(dir);
+            SocketDir.secure(dir, sys.lsk_geteuid());
         }
         byte[] rnd = new byte[4];
         new SecureRandom().nextBytes(rnd);

@@ -78,20 +78,20 @@ class SvcgssdPeerTest {
     @Test
     void socketDirectoryMustBeRootsAlone() throws Exception {
         Path missing = tmp.resolve("new");
-        SocketDir.secure(missing);
+        SocketDir.secure(missing, 0);
         assertEquals("rwx------", mode(missing));
 
         Path open = Files.createDirectory(tmp.resolve("open"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
-        assertEquals(1, assertThrows(LskException.class, () -> SocketDir.secure(open)).errno());
+        assertEquals(1, assertThrows(LskException.class, () -> SocketDir.secure(open, 0)).errno());
 
         Path theirs = Files.createDirectory(tmp.resolve("theirs"));
         Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwx------"));
         Files.setAttribute(theirs, "unix:uid", 65534);
-        assertEquals(1, assertThrows(LskException.class, () -> SocketDir.secure(theirs)).errno());
+        assertEquals(1, assertThrows(LskException.class, () -> SocketDir.secure(theirs, 0)).errno());
 
         Path link = Files.createSymbolicLink(tmp.resolve("link"), missing);
-        assertEquals(40, assertThrows(LskException.class, () -> SocketDir.secure(link)).errno());
+        assertEquals(40, assertThrows(LskException.class, () -> SocketDir.secure(link, 0)).errno());
     }
 
     @Test
