@@ -1,7 +1,9 @@
 /* lsk native shim, daemon part: what lsvcgssd needs of the process that Java
  * does not offer: the C daemon's SysV semaphore guard (so the C daemon and
  * lsk exclude each other), an abstract-socket guard for other socket paths,
- * an exact probe of an existing socket path, setsid and /dev/null stdio.
+ * an exact probe of an existing socket path, setsid and /dev/null stdio, a
+ * rename that never replaces, the socket systemd passes, no core dumps, and
+ * a syslog ident that outlives the Java string it came from.
  * Every function returns >= 0 on success or -errno. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -9,11 +11,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/file.h>
 #include <sys/ipc.h>
+#include <sys/prctl.h>
 #include <sys/sem.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <syslog.h>
 #include <unistd.h>
 
 /* Takes the semaphore with the given key as the C daemon does: create it
@@ -146,4 +153,96 @@ int64_t lsk_devnull_fd(int32_t fd)
 	if (nul != fd)
 		close(nul);
 	return rc;
+}
+
+/* renameat2(RENAME_NOREPLACE): the new name is never an existing file
+ * replaced (a listener that appeared meanwhile keeps its socket). */
+int64_t lsk_rename_noreplace(const char *from, const char *to)
+{
+	return renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) ? -errno : 0;
+}
+
+int64_t lsk_geteuid(void)
+{
+	return (int64_t)geteuid();
+}
+
+/* systemd socket activation: the first passed fd (3) must be a listening
+ * AF_UNIX stream socket; it is moved to fd 0, where the JVM's
+ * System.inheritedChannel() finds it (and a detached child can inherit it
+ * as its stdin). -ENOTSOCK/-EPROTOTYPE/-EINVAL when fd 3 is not that. */
+int64_t lsk_take_listen_fd(void)
+{
+	int domain = 0, type = 0, listening = 0;
+	socklen_t n = sizeof(int);
+
+	if (getsockopt(3, SOL_SOCKET, SO_DOMAIN, &domain, &n) != 0)
+		return -errno;
+	n = sizeof(int);
+	if (getsockopt(3, SOL_SOCKET, SO_TYPE, &type, &n) != 0)
+		return -errno;
+	n = sizeof(int);
+	if (getsockopt(3, SOL_SOCKET, SO_ACCEPTCONN, &listening, &n) != 0)
+		return -errno;
+	if (domain != AF_UNIX || type != SOCK_STREAM)
+		return -EPROTOTYPE;
+	if (!listening)
+		return -EINVAL;
+	if (dup2(3, 0) < 0)
+		return -errno;
+	close(3);
+	return 0;
+}
+
+/* Not dumpable: no core file of a process holding keys, and no ptrace or
+ * /proc/PID/mem by other processes of the same uid. Reset by exec, so each
+ * lsk process calls it itself. */
+int64_t lsk_no_core_dumps(void)
+{
+	return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) ? -errno : 0;
+}
+
+int64_t lsk_dumpable(void)
+{
+	int rc = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+
+	return rc < 0 ? -errno : rc;
+}
+
+/* openlog keeps the ident pointer for every later syslog call; the caller's
+ * string (a JNA temporary) is freed after the call. Copy it once per
+ * distinct ident and never free a copy: a later openlog may still leave an
+ * old pointer in use by a thread logging meanwhile. */
+static char *log_ident;
+
+int64_t lsk_openlog(const char *ident, int32_t option, int32_t facility)
+{
+	char *copy = log_ident;
+
+	if (copy == NULL || strcmp(copy, ident) != 0) {
+		copy = strdup(ident);
+		if (copy == NULL)
+			return -ENOMEM;
+		log_ident = copy;
+	}
+	openlog(copy, option, facility);
+	return 0;
+}
+
+/* An exclusive flock on path (created 0600, never through a link): the fd
+ * to keep, -EWOULDBLOCK while another process holds it. flock, not fcntl:
+ * closing some other fd of the same file does not drop it. */
+int64_t lsk_lock_file(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+	int rc;
+
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	return fd;
 }

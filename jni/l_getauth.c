@@ -14,16 +14,18 @@
  * (systemctl restart lsvcgss), waits 2 s and tries again: 6 connection
  * attempts in all. Exit 0 when the line was handed over, else 1.
  *
- * Socket: /tmp/svcgssd.socket. The variable LSK_SVCGSSD_SOCKET names another
- * one; the kernel never sets it (it passes HOME and PATH only), so on a
- * node the default holds. It exists for simulated kernels, which run their
- * own daemon on a socket of their own. LSK_GETAUTH_NO_RESTART=1 skips the
+ * Socket: /run/lsk/svcgssd.socket, lsk's daemon's default: in a directory of
+ * root's (mode 0700), so no other user can squat or replace it, unlike
+ * Lustre's /tmp/svcgssd.socket (which Lustre's own l_getauth uses; run the
+ * daemon with --socket /tmp/svcgssd.socket for that helper). The variable
+ * LSK_SVCGSSD_SOCKET names another one; the kernel never sets it (it passes
+ * HOME and PATH only), so on a node the default holds. It exists for
+ * simulated kernels, which run their own daemon on a socket of their own. LSK_GETAUTH_NO_RESTART=1 skips the
  * service restart (tests, simulated kernels: their daemon is no unit);
  * LSK_GETAUTH_STDERR=1 logs to stderr instead of syslog, as a tty on stdout
  * does.
  *
- * Nothing under /tmp is opened or followed except by connecting to the
- * socket; the line is checked before it is passed on (bounded, printable
+ * Nothing is opened or followed except by connecting to the socket; the line is checked before it is passed on (bounded, printable
  * ASCII, seven non-empty single-space-separated fields, one final "\n")
  * and never logged, only its length. */
 #define _GNU_SOURCE
@@ -42,7 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define GSS_SOCKET_PATH "/tmp/svcgssd.socket"
+#define GSS_SOCKET_PATH "/run/lsk/svcgssd.socket"
 #define RSI_CACHE_NAME "rsicache"
 #define SERVICE_UNIT "lsvcgss"
 #define ENV_SOCKET "LSK_SVCGSSD_SOCKET"

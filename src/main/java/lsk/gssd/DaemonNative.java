@@ -21,6 +21,12 @@ public interface DaemonNative extends Library {
     long lsk_close(int fd);
 
     /**
+     * An exclusive flock(2) on {@code path} (created 0600, links not followed): the fd to keep,
+     * or -EWOULDBLOCK while another holder has it.
+     */
+    long lsk_lock_file(String path);
+
+    /**
      * What is at a socket path (not following links): 0 nothing, 1 a stale socket (now
      * removed), -EADDRINUSE a live listener, -ENOTSOCK not a socket.
      */
@@ -30,6 +36,27 @@ public interface DaemonNative extends Library {
 
     /** Points {@code fd} at /dev/null. */
     long lsk_devnull_fd(int fd);
+
+    /** rename(2) that fails with -EEXIST instead of replacing {@code to}. */
+    long lsk_rename_noreplace(String from, String to);
+
+    long lsk_geteuid();
+
+    /**
+     * systemd socket activation: moves the passed listening AF_UNIX stream socket (fd 3) to fd 0
+     * for {@link System#inheritedChannel()}; -errno when fd 3 is not one.
+     */
+    long lsk_take_listen_fd();
+
+    /**
+     * PR_SET_DUMPABLE 0: a crash writes no core file of this process's memory (keys) and no
+     * process of the same uid may ptrace it or read its /proc/PID/mem. lsvcgssd, lgss_keyring
+     * and lgss_sk call it first thing.
+     */
+    long lsk_no_core_dumps();
+
+    /** PR_GET_DUMPABLE (tests). */
+    long lsk_dumpable();
 
     static DaemonNative load() throws LskException {
         try {

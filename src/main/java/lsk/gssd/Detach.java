@@ -17,7 +17,8 @@ import lsk.cli.Main;
  * lsvcgssd's start without {@code -f}, as the C daemon's: the command returns only once the
  * daemon serves (exit 0), or with the daemon's failure (exit 1, its reason on stderr). A JVM
  * cannot fork, so the parent runs the same command again as a child (same JVM, options and
- * class path; working directory /, stdin and stderr /dev/null) and reads one status line from
+ * class path; working directory /, stdin and stderr /dev/null, or stdin the listening socket
+ * systemd passed) and reads one status line from
  * the child's stdout. The child starts a session of its own, logs to syslog, and points its
  * stdout at /dev/null once it has reported.
  */
@@ -78,11 +79,22 @@ final class Detach {
      * @return 0 once the child serves; the child's status when it ends first (0 when another
      *         instance runs, as C); 1 when it cannot be started or dies without a word
      */
-    static int parent(String command, List<String> args, Io io) {
+    static int parent(String command, List<String> args, Io io, boolean passedSocket) {
         ProcessBuilder pb = new ProcessBuilder(childCommand(command, args)).directory(new File("/"))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectInput(passedSocket ? ProcessBuilder.Redirect.INHERIT
+                        : ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put(ENV_CHILD, io.cwd().toAbsolutePath().toString());
+        // The socket systemd passed (now our stdin) goes on to the child as its stdin; the
+        // LISTEN_ variables named this process, not the child.
+        pb.environment().remove(Activation.LISTEN_PID);
+        pb.environment().remove(Activation.LISTEN_FDS);
+        pb.environment().remove(Activation.LISTEN_FDNAMES);
+        if (passedSocket) {
+            pb.environment().put(Activation.ENV_STDIN, "1");
+        } else {
+            pb.environment().remove(Activation.ENV_STDIN);
+        }
         Process child;
         try {
             child = pb.start();

@@ -8,24 +8,38 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import lsk.LskException;
 import lsk.kernel.Log;
 
 /**
- * The daemon's listening socket file. A path that already exists is probed first: a live
- * listener (another daemon, C or lsk) is never unlinked, anything that is not a socket
- * (links are not followed: the default path is in /tmp) is refused, and only a stale socket
- * (connection refused) is replaced. On close the file is removed only if it is still the one
- * this process bound (same device and inode).
+ * The daemon's listening socket file, mode 0600. In the default directory (root's, 0700,
+ * {@link SocketDir}) nobody else can reach it; elsewhere (Lustre's /tmp/svcgssd.socket) the mode
+ * and the peer check keep other users out. It is bound under a temporary name in the same
+ * directory, set to 0600 and only then renamed into place, without replacing anything: it is
+ * never reachable with the mode the umask gave it. A path that already exists is probed first:
+ * a live listener (another daemon, C or lsk) is never unlinked, anything that is not a socket
+ * (links are not followed) is refused, and only a stale socket (connection refused) is
+ * replaced. On close the file is removed only if it is still the one this process bound (same
+ * device and inode); a socket systemd passed is systemd's and stays.
  */
 final class SocketFile implements AutoCloseable {
     static final int ENOTSOCK = 88;
     static final int EADDRINUSE = 98;
+    static final int EEXIST = 17;
+    static final int ENAMETOOLONG = 36;
+    static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-------");
+    /** sun_path holds 108 bytes, NUL included. */
+    private static final int MAX_PATH = 107;
 
     private final Path path;
     private final ServerSocketChannel channel;
-    /** unix:dev and unix:ino of the bound file, or null when they could not be read. */
+    /** unix:dev and unix:ino of the bound file, or null when it is not ours to remove. */
     private final Map<String, Object> identity;
 
     private SocketFile(Path path, ServerSocketChannel channel, Map<String, Object> identity) {
@@ -35,6 +49,17 @@ final class SocketFile implements AutoCloseable {
     }
 
     static SocketFile bind(Path path, int backlog, DaemonNative sys, Log log) throws LskException {
+        Path dir = path.toAbsolutePath().getParent();
+        if (dir.equals(Svcgssd.DEFAULT_DIR) || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            SocketDir.secure(dir, sys.lsk_geteuid());
+        }
+        byte[] rnd = new byte[4];
+        new SecureRandom().nextBytes(rnd);
+        Path tmp = dir.resolve(".lsk" + HexFormat.of().formatHex(rnd));
+        if (tmp.toString().length() > MAX_PATH || path.toString().length() > MAX_PATH) {
+            throw new LskException(path + ": too long for a Unix socket (at most " + (MAX_PATH - 12)
+                    + " bytes for the directory)", ENAMETOOLONG);
+        }
         long rc = sys.lsk_unix_probe(path.toString());
         if (rc == -EADDRINUSE) {
             throw new LskException(path + ": another daemon is listening on this socket; not replacing it",
@@ -52,12 +77,59 @@ final class SocketFile implements AutoCloseable {
         ServerSocketChannel ch = null;
         try {
             ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            ch.bind(UnixDomainSocketAddress.of(path), backlog);
+            ch.bind(UnixDomainSocketAddress.of(tmp), backlog);
+            Files.setPosixFilePermissions(tmp, MODE);
+            rc = sys.lsk_rename_noreplace(tmp.toString(), path.toString());
+            if (rc == -EEXIST) {
+                throw new LskException(path + " appeared while binding; not replacing it", EADDRINUSE);
+            }
+            if (rc < 0) {
+                throw new LskException("cannot move the socket to " + path + ": errno " + -rc, (int) -rc);
+            }
             return new SocketFile(path, ch, identity(path));
-        } catch (IOException e) {
+        } catch (IOException | LskException | RuntimeException e) {
             closeQuietly(ch);
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // a stale temporary socket is harmless
+            }
+            if (e instanceof LskException le) {
+                throw le;
+            }
             throw new LskException("cannot listen on " + path + ": " + e.getMessage(), LskException.Errno.EACCES, e);
         }
+    }
+
+    /**
+     * The socket systemd passed (lsvcgss.socket: SocketMode=0600 in a 0700 directory). A looser
+     * mode is narrowed to 0600, with a log line.
+     */
+    static SocketFile inherited(ServerSocketChannel ch, Log log) throws LskException {
+        Path path = pathOf(ch);
+        try {
+            if (!Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS).equals(MODE)
+                    && !Files.isSymbolicLink(path)) {
+                Files.setPosixFilePermissions(path, MODE);
+                log.log(Log.WARN, "warning: " + path + " was passed with a mode other than 0600; set to 0600");
+            }
+        } catch (IOException e) {
+            throw new LskException("the socket passed by systemd is not usable: " + e.getMessage(),
+                    LskException.Errno.EINVAL, e);
+        }
+        return new SocketFile(path, ch, null);
+    }
+
+    /** The file a listening Unix socket is bound to. */
+    static Path pathOf(ServerSocketChannel ch) throws LskException {
+        try {
+            if (ch.getLocalAddress() instanceof UnixDomainSocketAddress a && !a.getPath().toString().isEmpty()) {
+                return a.getPath();
+            }
+        } catch (IOException e) {
+            throw new LskException("the passed socket: " + e.getMessage(), LskException.Errno.EINVAL, e);
+        }
+        throw new LskException("the passed socket is not bound to a path", LskException.Errno.EINVAL);
     }
 
     ServerSocketChannel channel() {

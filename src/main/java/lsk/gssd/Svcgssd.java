@@ -3,14 +3,10 @@ package lsk.gssd;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Iterator;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -32,17 +28,45 @@ import lsk.kernel.UpcallLine;
  * GSS major status, as the C daemon does, and also when the rsc write fails (where C answers
  * success).
  *
- * <p>Concurrency: one selector thread reads all connections without blocking, with a byte
- * bound and a per-connection deadline, so a slow or silent peer costs nothing but a key; full
- * lines go to a pool of one worker per core for the handshake. Bad input is logged and
- * answered; the daemon keeps serving.
+ * <p>Concurrency: one selector thread ({@link RequestReader}) reads all connections without
+ * blocking, from root peers only, with a byte bound and a per-connection deadline, so a slow or
+ * silent peer costs nothing but a key; full lines go to a pool of one worker per core for the
+ * handshake. Bad input is logged and answered; the daemon keeps serving.
  */
 public final class Svcgssd implements AutoCloseable {
-    /** lsvcgssd's default socket (GSS_SOCKET_PATH). */
-    public static final Path DEFAULT_SOCKET = Path.of("/tmp/svcgssd.socket");
+    /** The default socket's directory: root's, mode 0700 ({@link SocketDir}). */
+    public static final Path DEFAULT_DIR = Path.of("/run/lsk");
+    /** Where lsk's l_getauth (target/native/l_getauth) sends requests. */
+    public static final Path DEFAULT_SOCKET = DEFAULT_DIR.resolve("svcgssd.socket");
+    /**
+     * Lustre's socket (GSS_SOCKET_PATH), where Lustre's own /usr/sbin/l_getauth sends them: use
+     * {@code --socket /tmp/svcgssd.socket} with that helper. The C daemon's single-instance
+     * semaphore guards it ({@link SingleInstance}).
+     */
+    public static final Path LUSTRE_SOCKET = Path.of("/tmp/svcgssd.socket");
     public static final String MECH_NAME = "sk";
 
-    public record Options(Path socket, LustreKernel kernel, boolean skEnabled, Duration readTimeout, int workers) {
+    /**
+     * What unfinished requests may hold: at most {@code maxConnections} open connections and
+     * {@code maxBuffered} bytes of buffers in all ({@link RequestReader}).
+     */
+    public record Limits(int maxConnections, long maxBuffered) {
+        public static final Limits DEFAULT = new Limits(1024, 32L << 20);
+
+        public Limits {
+            if (maxConnections < 1 || maxBuffered < (long) maxConnections * RequestReader.INITIAL_BUFFER
+                    + 2L * (UpcallLine.MAX_LINE + 1)) {
+                throw new IllegalArgumentException("limits too small for one full request line");
+            }
+        }
+    }
+
+    public record Options(Path socket, LustreKernel kernel, boolean skEnabled, Duration readTimeout, int workers,
+                          Limits limits) {
+        public Options(Path socket, LustreKernel kernel, boolean skEnabled, Duration readTimeout, int workers) {
+            this(socket, kernel, skEnabled, readTimeout, workers, Limits.DEFAULT);
+        }
+
         public static Options defaults(LustreKernel kernel) {
             return new Options(DEFAULT_SOCKET, kernel, true, Duration.ofSeconds(5),
                     Runtime.getRuntime().availableProcessors());
@@ -56,11 +80,11 @@ public final class Svcgssd implements AutoCloseable {
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
     private final Answers answers;
     private SocketFile socket;
-    private ServerSocketChannel server;
-    private Selector selector;
-    private Thread reader;
+    private RequestReader reader;
+    private Thread thread;
 
     public Svcgssd(Options options, Responder responder, ChannelNative shim, Log log) {
         this.options = options;
@@ -84,26 +108,57 @@ public final class Svcgssd implements AutoCloseable {
      * daemon) is refused and left alone; only a stale one is replaced ({@link SocketFile}).
      */
     public void start() throws LskException {
-        socket = SocketFile.bind(options.socket(), 512, DaemonNative.load(), log);
-        try {
-            server = socket.channel();
-            server.configureBlocking(false);
-            selector = Selector.open();
-            server.register(selector, SelectionKey.OP_ACCEPT);
-        } catch (IOException e) {
-            close();
-            throw new LskException("cannot listen on " + options.socket() + ": " + e.getMessage(),
-                    LskException.Errno.EACCES, e);
-        }
-        reader = new Thread(this::selectLoop, "svcgssd-reader");
-        reader.setDaemon(true);
-        reader.start();
-        log.log(Log.INFO, "listening on " + options.socket());
+        DaemonNative sys = DaemonNative.load();
+        serve(SocketFile.bind(options.socket(), 512, sys, log), sys);
     }
 
-    /** Blocks until {@link #close()} (foreground daemon). */
+    /** Serves on a socket systemd passed ({@link Activation}); it stays when the daemon ends. */
+    void start(ServerSocketChannel inherited) throws LskException {
+        serve(SocketFile.inherited(inherited, log), DaemonNative.load());
+    }
+
+    private void serve(SocketFile bound, DaemonNative sys) throws LskException {
+        socket = bound;
+        try {
+            reader = new RequestReader(socket.channel(), options.limits(), options.readTimeout(),
+                    Peers.rootAnd(sys.lsk_geteuid()), log, new RequestReader.Sink() {
+                        @Override
+                        public void line(byte[] line) {
+                            workers.execute(() -> handle(line));
+                        }
+
+                        @Override
+                        public void shed(byte[] partial) {
+                            workers.execute(() -> answers.errorForHash(partial));
+                        }
+                    }, dropped, refused);
+        } catch (IOException | LskException e) {
+            close();
+            throw new LskException("cannot listen on " + socket.path() + ": " + e.getMessage(),
+                    LskException.Errno.EACCES, e);
+        }
+        thread = new Thread(reader, "svcgssd-reader");
+        thread.setDaemon(true);
+        thread.start();
+        log.log(Log.INFO, "listening on " + socket.path());
+    }
+
+    /** The socket served on (the passed one's path under socket activation). */
+    public Path socketPath() {
+        return socket.path();
+    }
+
+    /**
+     * Blocks until the reader ends: by {@link #close()}, or by a failure ({@link #failure()}),
+     * after which the daemon must exit non-zero so that it is restarted.
+     */
     public void join() throws InterruptedException {
-        reader.join();
+        thread.join();
+    }
+
+    /** Why the reader thread died, if it did other than by {@link #close()}. */
+    public Optional<Throwable> failure() {
+        return reader == null ? Optional.empty() : reader.failure();
     }
 
     public long completed() {
@@ -114,160 +169,18 @@ public final class Svcgssd implements AutoCloseable {
         return failed.get();
     }
 
+    /** Connections dropped unfinished (timeout, overlong, shed under pressure). */
     public long dropped() {
         return dropped.get();
     }
 
-    /**
-     * Bytes all unfinished requests may hold together. Any local user can connect to the socket;
-     * without a cap, many connections each sending most of a {@link UpcallLine#MAX_LINE} line
-     * and stalling would grow the heap without bound until the read timeouts fire.
-     */
-    static final int MAX_BUFFERED = 32 << 20;
+    /** Connections refused because the peer is not root ({@link Peers}). */
+    public long refused() {
+        return refused.get();
+    }
+
     /** Complete requests waiting for a worker. */
     static final int MAX_QUEUED = 128;
-    private static final int INITIAL_BUFFER = 4096;
-
-    /** Sum of the capacities of the open connections' buffers; selector thread only. */
-    private long buffered;
-
-    private static final class Conn {
-        final long deadline;
-        ByteBuffer buf = ByteBuffer.allocate(INITIAL_BUFFER);
-        /** Bytes of buf already searched for the newline (each byte is looked at once). */
-        int scanned;
-
-        Conn(long deadline) {
-            this.deadline = deadline;
-        }
-    }
-
-    private void selectLoop() {
-        try {
-            while (selector.isOpen()) {
-                selector.select(200);
-                if (!selector.isOpen()) {
-                    return;
-                }
-                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-                while (it.hasNext()) {
-                    SelectionKey k = it.next();
-                    it.remove();
-                    if (!k.isValid()) {
-                        continue;
-                    }
-                    if (k.isAcceptable()) {
-                        accept();
-                    } else if (k.isReadable()) {
-                        read(k);
-                    }
-                }
-                expire();
-            }
-        } catch (IOException | java.nio.channels.ClosedSelectorException e) {
-            // closed
-        }
-    }
-
-    private void accept() throws IOException {
-        SocketChannel c;
-        while ((c = server.accept()) != null) {
-            if (buffered + INITIAL_BUFFER > MAX_BUFFERED) {
-                c.close();
-                dropped.incrementAndGet();
-                log.log(Log.ERR, "ERROR: too many unfinished requests; connection refused");
-                continue;
-            }
-            buffered += INITIAL_BUFFER;
-            c.configureBlocking(false);
-            long deadline = System.nanoTime() + options.readTimeout().toNanos();
-            c.register(selector, SelectionKey.OP_READ, new Conn(deadline));
-        }
-    }
-
-    private void read(SelectionKey k) {
-        SocketChannel c = (SocketChannel) k.channel();
-        Conn conn = (Conn) k.attachment();
-        try {
-            int n;
-            while ((n = c.read(conn.buf)) > 0) {
-                if (!conn.buf.hasRemaining()) {
-                    if (conn.buf.capacity() > UpcallLine.MAX_LINE) {
-                        drop(k, "request longer than " + UpcallLine.MAX_LINE + " bytes");
-                        return;
-                    }
-                    int size = Math.min(conn.buf.capacity() * 2, UpcallLine.MAX_LINE + 1);
-                    if (buffered - conn.buf.capacity() + size > MAX_BUFFERED) {
-                        drop(k, "too many unfinished requests buffered");
-                        return;
-                    }
-                    buffered += size - conn.buf.capacity();
-                    ByteBuffer bigger = ByteBuffer.allocate(size);
-                    conn.buf.flip();
-                    conn.buf = bigger.put(conn.buf);
-                }
-            }
-            // Only the new bytes: a peer dripping a long line byte by byte must not cost a
-            // rescan of the whole buffer per byte.
-            int nl = indexOf(conn.buf, conn.scanned, (byte) '\n');
-            conn.scanned = conn.buf.position();
-            if (nl >= 0) {
-                byte[] line = Arrays.copyOf(conn.buf.array(), nl + 1);
-                boolean trailing = conn.buf.position() > nl + 1;
-                close(k);
-                if (trailing) {
-                    dropped.incrementAndGet();
-                    log.log(Log.ERR, "ERROR: bytes after the request line; request ignored");
-                    return;
-                }
-                workers.execute(() -> handle(line));
-            } else if (n < 0) {
-                drop(k, conn.buf.position() == 0 ? null : "request not terminated by a newline");
-            }
-        } catch (IOException e) {
-            drop(k, "read failed: " + e.getMessage());
-        }
-    }
-
-    private static int indexOf(ByteBuffer b, int from, byte v) {
-        byte[] a = b.array();
-        for (int i = from; i < b.position(); i++) {
-            if (a[i] == v) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private void expire() {
-        long now = System.nanoTime();
-        for (SelectionKey k : selector.keys()) {
-            if (k.attachment() instanceof Conn conn && now - conn.deadline > 0) {
-                drop(k, "no complete request within " + options.readTimeout().toMillis() + " ms");
-            }
-        }
-    }
-
-    private void drop(SelectionKey k, String why) {
-        close(k);
-        if (why != null) {
-            dropped.incrementAndGet();
-            log.log(Log.ERR, "ERROR: failed reading request: " + why);
-        }
-    }
-
-    private void close(SelectionKey k) {
-        if (k.attachment() instanceof Conn conn) {
-            buffered -= conn.buf.capacity();
-            k.attach(null);
-        }
-        k.cancel();
-        try {
-            k.channel().close();
-        } catch (IOException e) {
-            // nothing to do
-        }
-    }
 
     /** Handles one complete request line (newline included). Public for in-process tests. */
     public void handle(byte[] raw) {
@@ -329,19 +242,15 @@ public final class Svcgssd implements AutoCloseable {
     /** Stops serving; removes the socket file only if it is still the one this daemon bound. */
     @Override
     public void close() {
-        try {
-            if (selector != null) {
-                selector.close();
-            }
-        } catch (IOException e) {
-            // best effort
+        if (reader != null) {
+            reader.close();
         }
         if (socket != null) {
             socket.close();
         }
         workers.shutdown();
         try {
-            workers.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            workers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

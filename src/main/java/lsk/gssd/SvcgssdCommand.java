@@ -1,6 +1,7 @@
 package lsk.gssd;
 
 import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,15 +26,19 @@ import sun.misc.Signal;
  * per socket ({@link SingleInstance}; "Another instance is running, exit" with status 0),
  * ignores SIGHUP, and on SIGTERM (status 0) or SIGINT (status 1) closes and removes the socket
  * it bound. Its process is named {@code lsvcgssd}, so {@code pgrep}/{@code pkill lsvcgssd} (as
- * Lustre's test framework uses them) find it.
+ * Lustre's test framework uses them) find it. It is not dumpable (no core file of its keys), its
+ * log lines are rate-limited ({@link Log.RateLimited}), it serves a socket systemd passes
+ * ({@link Activation}), and it exits 1 if its request reader dies, so that the unit restarts it.
  */
 public final class SvcgssdCommand implements Command {
     static final String NAME = "lsvcgssd";
     public static final String USAGE = """
             usage: lsvcgssd [-fgkmnosvz] [-R REALM] [--socket PATH] [--param-root DIR] [--lustre-version V]
               Lustre GSS server daemon, SK mechanism: answers SEC_CTX_INIT requests that the kernel
-              (through l_getauth) sends to the Unix socket (default /tmp/svcgssd.socket) with rsi/rsc
-              downcalls in the layouts of the running Lustre version.
+              (through l_getauth) sends to the Unix socket (default /run/lsk/svcgssd.socket; with
+              Lustre's own l_getauth use --socket /tmp/svcgssd.socket) with rsi/rsc downcalls in the
+              layouts of the running Lustre version. Only root may connect. Under systemd socket
+              activation (lsvcgss.socket) it serves the socket passed.
               -s  enable SK (shared key)          -f  stay in the foreground, log to stderr
               -v  more verbose (repeatable)       -g/-m/-o  serve MGS/MDS/OSS (Kerberos credentials: no effect)
               -n  no Kerberos credentials (no effect)
@@ -69,10 +74,23 @@ public final class SvcgssdCommand implements Command {
             return o.exit();
         }
         nameProcess();
-        if (!o.fg() && !child) {
-            return Detach.parent(NAME, args, io);
+        DaemonNative sys;
+        boolean passed;
+        try {
+            sys = DaemonNative.load();
+            // First, before any key is read: the parent too, as it may be the daemon (-f).
+            if (sys.lsk_no_core_dumps() < 0) {
+                io.err().println(NAME + ": warning: cannot disable core dumps");
+            }
+            passed = child ? "1".equals(io.env().get(Activation.ENV_STDIN)) : Activation.take(io.env(), sys);
+        } catch (LskException e) {
+            io.err().println(NAME + ": " + e.getMessage());
+            return 1;
         }
-        return serve(o, io, child);
+        if (!o.fg() && !child) {
+            return Detach.parent(NAME, args, io, passed);
+        }
+        return serve(o, io, child, passed, sys);
     }
 
     static Parsed parse(List<String> args, Io io) {
@@ -153,36 +171,41 @@ public final class SvcgssdCommand implements Command {
         }
     }
 
-    private static int serve(Parsed o, Io io, boolean child) {
+    private static int serve(Parsed o, Io io, boolean child, boolean passed, DaemonNative sys) {
         int level = Math.min(Log.TRACE, Log.WARN + o.verbose());
-        Log log = o.fg() ? Log.stderr(io.err(), NAME, level) : Log.syslog(NAME, level);
+        Log log = Log.rateLimited(o.fg() ? Log.stderr(io.err(), NAME, level) : Log.syslog(NAME, level), level);
         Detach.Report report = Detach.Report.NONE;
         try {
-            DaemonNative sys = DaemonNative.load();
             if (child) {
                 sys.lsk_setsid();
                 report = Detach.Report.toParent(io.out(), sys);
             }
             ChannelNative shim = ChannelNative.load();
             LustreKernel kernel = LustreKernel.detect(o.paths(), io.env(), o.version());
-            Optional<SingleInstance> guard = SingleInstance.acquire(o.socket(), sys);
+            ServerSocketChannel inherited = passed ? Activation.channel() : null;
+            Path socket = inherited == null ? o.socket() : SocketFile.pathOf(inherited);
+            Optional<SingleInstance> guard = SingleInstance.acquire(socket, sys);
             if (guard.isEmpty()) {
                 log.log(Log.ERR, "Another instance is running, exit");
                 return reportExit(report, 0, "Another instance is running, exit");
             }
             Responder responder = new Responder(new lsk.keyring.KeyringKeySource(lsk.keyring.Keyring.open()),
                     ObdNodemapResolver.forKernel(kernel, log), Entropy.secure());
-            Svcgssd d = new Svcgssd(new Svcgssd.Options(o.socket(), kernel, true, Duration.ofSeconds(5),
+            Svcgssd d = new Svcgssd(new Svcgssd.Options(socket, kernel, true, Duration.ofSeconds(5),
                     Runtime.getRuntime().availableProcessors()), responder, shim, log);
             // Handlers first: a signal that comes as soon as the socket exists finds them.
             Runtime.getRuntime().addShutdownHook(new Thread(d::close));
             handleSignals(log);
-            d.start();
+            if (inherited == null) {
+                d.start();
+            } else {
+                d.start(inherited);
+            }
             Warmup.start(log, () -> d.completed() + d.failed() + d.dropped() > 0);
-            log.log(Log.WARN, "serving SK on " + o.socket() + " for " + kernel);
+            log.log(Log.WARN, "serving SK on " + socket + (passed ? " (passed by systemd)" : "") + " for " + kernel);
             report.ready();
             d.join();
-            return 0;
+            return exitStatus(d, log);
         } catch (LskException e) {
             log.log(Log.ERR, e.getMessage());
             if (child && report == Detach.Report.NONE) {
@@ -193,6 +216,18 @@ public final class SvcgssdCommand implements Command {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    /**
+     * 0 once closed (SIGTERM), 1 when the request reader died: a daemon that no longer reads its
+     * socket must not look like a clean exit, or Restart= would leave the node without one.
+     */
+    static int exitStatus(Svcgssd d, Log log) {
+        if (d.failure().isPresent()) {
+            log.log(Log.ERR, "exiting with status 1: requests are no longer read");
+            return 1;
+        }
+        return 0;
     }
 
     private static int reportExit(Detach.Report report, int status, String why) {

@@ -14,7 +14,7 @@ public final class SimKernelCommand implements Command {
                                  [--client-nid U64] [--nodemap NAME]
               Serves a simulated Lustre kernel parameter tree under DIR (use LSK_PARAM_ROOT=DIR for the
               client and daemon): init_channel carries negotiations to lsvcgssd at PATH
-              (default /tmp/svcgssd.socket); the server contexts it receives are logged by handle.
+              (default /run/lsk/svcgssd.socket, lsvcgssd's); the server contexts it receives are logged by handle.
               --lustre-version V  the version to play (default 2.17.54, master's layout): its parameter
                                   tree, ioctl size and downcall layouts (2.16.x, 2.17.0, 2.17.51+ differ)
               --upcall PROGRAM    what sptlrpc/gss/rsi_upcall holds: the program run per request as
@@ -25,7 +25,7 @@ public final class SimKernelCommand implements Command {
 
     @Override
     public int run(List<String> args, Io io) {
-        Path root = null, sock = Path.of("/tmp/svcgssd.socket");
+        Path root = null, sock = Path.of("/run/lsk/svcgssd.socket"); // lsvcgssd's default
         long nid = 0x0009000000000000L; // 0@lo
         String nm = "default";
         LustreVersion version = SimKernel.NEWEST;

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -47,9 +48,11 @@ import org.junit.jupiter.api.io.TempDir;
  * negotiations from concurrent clients through the simulated kernel, 20% of them bad:
  * malformed, forged (wrong shared key), truncated or oversized tokens (each must get an error
  * downcall), raw request lines too long for the daemon, and peers that connect and stall
- * (each must be cut off by the read timeout). Every well-formed negotiation must succeed and
- * match the server's context, the daemon must keep serving, and its memory stay bounded.
- * ffdhe2048 keys keep it fast enough for CI.
+ * (each must be cut off by the read timeout); all along, a connection-hoarding peer holds more
+ * connections open than the daemon's cap, dripping the start of a request a byte at a time and
+ * reconnecting whenever it is cut off. Every well-formed negotiation must succeed and match the
+ * server's context, the daemon must keep serving, and its memory stay bounded. ffdhe2048 keys
+ * keep it fast enough for CI.
  */
 class HostileLoadIT {
     private static final long CLIENT_NID = 0x00020000c0a80132L;
@@ -91,9 +94,12 @@ class HostileLoadIT {
         int[] count = new int[Kind.values().length];
         try (SimKernel k = SimKernel.start(new SimKernel.Config(tmp.resolve("root"), SimKernel.NEWEST, sock, CLIENT_NID, "default",
                 Duration.ofSeconds(60)), m -> { })) {
-            Svcgssd d = new Svcgssd(new Svcgssd.Options(sock, k.kernel(), true, READ_TIMEOUT, 2),
-                    responder, ChannelNative.load(), log);
+            Svcgssd d = new Svcgssd(new Svcgssd.Options(sock, k.kernel(), true, READ_TIMEOUT, 2,
+                    new Svcgssd.Limits(HOARD_CAP, 16L << 20)), responder, ChannelNative.load(), log);
             d.start();
+            Hoarder hoarder = new Hoarder(sock, HOARD_CAP + HOARD_CAP / 2);
+            Thread hoarding = new Thread(hoarder, "hoarder");
+            hoarding.start();
             try (d) {
                 KernelChannel ch = KernelChannel.open(k.kernel());
                 ExecutorService clients = Executors.newFixedThreadPool(4);
@@ -118,8 +124,12 @@ class HostileLoadIT {
                 }
                 clients.shutdown();
                 raw.shutdown();
+                hoarder.stop = true;
+                hoarding.join();
                 assertTrue(problems.isEmpty(), problems.size() + " problems, first: "
                         + problems.subList(0, Math.min(5, problems.size())));
+                assertTrue(hoarder.connects > HOARD_CAP * 2, "the hoarder was never cut off: " + hoarder.connects
+                        + " connections");
 
                 // Still serving after all that.
                 assertEquals(null, negotiate(ch, k, Kind.GOOD, n + 1, client, forged, groups));
@@ -231,6 +241,70 @@ class HostileLoadIT {
             }
         } catch (IOException e) {
             return null; // refused while the daemon is saturated: fine too
+        }
+    }
+
+    /** The daemon's connection cap in this test; the hoarder holds half as many more. */
+    private static final int HOARD_CAP = 128;
+
+    /**
+     * Holds {@code target} connections open, each dripping the start of a request (with a hash)
+     * a byte every 50 ms, and reconnects whenever the daemon cuts one off.
+     */
+    private static final class Hoarder implements Runnable {
+        private static final byte[] PREFIX = "424242 131073 0x20000c0a80132 0x1 default 0 AAAA"
+                .getBytes(StandardCharsets.US_ASCII);
+        private final Path sock;
+        private final int target;
+        volatile boolean stop;
+        volatile long connects;
+
+        Hoarder(Path sock, int target) {
+            this.sock = sock;
+            this.target = target;
+        }
+
+        @Override
+        public void run() {
+            Map<SocketChannel, Integer> held = new java.util.HashMap<>();
+            try {
+                while (!stop) {
+                    while (held.size() < target) {
+                        try {
+                            SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sock));
+                            c.configureBlocking(false);
+                            held.put(c, 0);
+                            connects++;
+                        } catch (IOException e) {
+                            break; // backlog full: next round
+                        }
+                    }
+                    for (Iterator<Map.Entry<SocketChannel, Integer>> it = held.entrySet().iterator(); it.hasNext(); ) {
+                        Map.Entry<SocketChannel, Integer> e = it.next();
+                        int pos = e.getValue();
+                        try {
+                            e.getKey().write(ByteBuffer.wrap(PREFIX, Math.min(pos, PREFIX.length - 1), 1));
+                            e.setValue(pos + 1);
+                        } catch (IOException gone) {
+                            close(e.getKey());
+                            it.remove();
+                        }
+                    }
+                    Thread.sleep(50);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                held.keySet().forEach(Hoarder::close);
+            }
+        }
+
+        private static void close(SocketChannel c) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // gone anyway
+            }
         }
     }
 

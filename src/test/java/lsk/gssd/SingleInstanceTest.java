@@ -2,6 +2,7 @@ package lsk.gssd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -53,8 +54,39 @@ class SingleInstanceTest {
         other.get().close();
     }
 
+    /** The default directory's guard: a lock file nobody but root can create, one holder. */
     @Test
-    void defaultSocketUsesTheCDaemonsSemaphore() {
+    void lockFileAdmitsOneHolder() throws Exception {
+        Path lock = tmp.resolve(".svcgssd.socket.lock");
+        Optional<SingleInstance> first = SingleInstance.lockFile(lock, DaemonNative.load());
+        assertTrue(first.isPresent());
+        assertTrue(SingleInstance.lockFile(lock, DaemonNative.load()).isEmpty(), "second holder in this process");
+        assertEquals("busy", probe(lock), "second holder in another process");
+        first.get().close();
+        assertEquals("held", probe(lock));
+        Path link = java.nio.file.Files.createSymbolicLink(tmp.resolve("link.lock"), tmp.resolve("elsewhere"));
+        assertThrows(lsk.LskException.class, () -> SingleInstance.lockFile(link, DaemonNative.load()), "followed a link");
+        assertTrue(!java.nio.file.Files.exists(tmp.resolve("elsewhere")));
+    }
+
+    static String probe(Path lock) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), SingleInstanceLockProbe.class.getName(), lock.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        p.waitFor();
+        return out;
+    }
+
+    @Test
+    void guardByPath() {
+        assertTrue(SingleInstance.ABSTRACT_PREFIX.startsWith("lsk"));
+        assertEquals(Path.of("/run/lsk"), Svcgssd.DEFAULT_SOCKET.getParent());
+        assertEquals(Path.of("/tmp/svcgssd.socket"), Svcgssd.LUSTRE_SOCKET);
+    }
+
+    @Test
+    void lustreSocketUsesTheCDaemonsSemaphore() {
         assertEquals(0x3b92d473, SingleInstance.SVC_SEM_KEY);
         assertNotEquals(SingleInstance.abstractName(Path.of("/tmp/x.socket")),
                 SingleInstance.abstractName(Path.of("/tmp/y.socket")));

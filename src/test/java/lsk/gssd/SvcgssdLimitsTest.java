@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Regression: unfinished requests from local peers could hold up to a full line each, on as
  * many connections as they liked (unbounded heap until the read timeouts fired). The daemon
- * now caps what they hold together ({@link (32 << 20)}) and keeps serving.
+ * now caps what they hold together ({@link Svcgssd.Limits}) and keeps serving.
  */
 class SvcgssdLimitsTest {
     @TempDir
@@ -47,7 +47,7 @@ class SvcgssdLimitsTest {
             try (d) {
                 byte[] almostLine = new byte[UpcallLine.MAX_LINE - 10];
                 Arrays.fill(almostLine, (byte) 'A');
-                int conns = Svcgssd.MAX_BUFFERED / UpcallLine.MAX_LINE + 40;
+                int conns = (int) (Svcgssd.Limits.DEFAULT.maxBuffered() / UpcallLine.MAX_LINE) + 40;
                 List<SocketChannel> open = new ArrayList<>();
                 for (int i = 0; i < conns; i++) {
                     SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sock));

@@ -85,6 +85,41 @@ class SvcgssdSocketTest {
         assertFalse(Files.exists(sock, LinkOption.NOFOLLOW_LINKS), "own socket left behind");
     }
 
+    /**
+     * A listener that binds the path between the probe and the daemon's own bind is not replaced
+     * either: the daemon binds under a temporary name and moves it into place only if the path
+     * is still free.
+     */
+    @Test
+    void listenerBoundAfterTheProbeIsNotReplaced() throws Exception {
+        Path sock = tmp.resolve("raced.socket");
+        DaemonNative real = DaemonNative.load();
+        DaemonNative late = (DaemonNative) java.lang.reflect.Proxy.newProxyInstance(DaemonNative.class.getClassLoader(),
+                new Class<?>[] {DaemonNative.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("lsk_unix_probe")) {
+                        // nothing there at the probe; the other listener binds right after
+                        ServerSocketChannel other = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+                        other.bind(UnixDomainSocketAddress.of(sock));
+                        raced.add(other);
+                        return 0L;
+                    }
+                    return m.invoke(real, args);
+                });
+        LskException e = assertThrows(LskException.class, () -> SocketFile.bind(sock, 8, late, (l, m) -> { }));
+        assertEquals(SocketFile.EADDRINUSE, e.errno(), e.getMessage());
+        try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+            assertTrue(c.isConnected());
+            assertTrue(raced.get(0).accept() != null, "the path no longer leads to the other listener");
+        } finally {
+            raced.get(0).close();
+        }
+        try (var files = Files.list(tmp)) {
+            assertEquals(List.of(sock), files.toList(), "temporary socket left behind");
+        }
+    }
+
+    final List<ServerSocketChannel> raced = new CopyOnWriteArrayList<>();
+
     @Test
     void foreignLiveListenerIsNeverUnlinked() throws Exception {
         Path sock = tmp.resolve("other.socket");
