@@ -135,6 +135,7 @@ final class LgssSk implements Command {
 
     @Override
     public int run(List<String> args, Io io) {
+        lsk.kernel.ChannelNative.noCoreDumps(); // shared keys pass through this process
         String prog = io.env().getOrDefault("LSK_ARGV0", "lgss_sk");
         PrintStream out = io.out();
         PrintStream err = io.err();

@@ -45,6 +45,21 @@ public interface ChannelNative extends Library {
 
     long lsk_mkfifo(String path, int mode);
 
+    /** prctl(PR_SET_DUMPABLE, 0): no core dump of this process's keys (jni/daemon.c). */
+    long lsk_no_core_dumps();
+
+    /**
+     * Makes this process non-dumpable before it reads any key; a process without the shim
+     * reads no key through the kernel either, so its absence is left to the caller's own error.
+     */
+    static void noCoreDumps() {
+        try {
+            load().lsk_no_core_dumps();
+        } catch (LskException e) {
+            // reported by the first operation that needs the shim
+        }
+    }
+
     /** statfs(2) f_type of the file system holding {@code path}, or -errno (jni/mount.c). */
     long lsk_statfs_magic(String path);
 

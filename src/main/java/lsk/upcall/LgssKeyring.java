@@ -50,6 +50,7 @@ public final class LgssKeyring implements Command {
 
     @Override
     public int run(List<String> argv, Io io) {
+        lsk.kernel.ChannelNative.noCoreDumps(); // it reads client keys and writes session keys
         boolean child = !argv.isEmpty() && argv.get(0).equals(NEGOTIATE);
         List<String> args = child ? argv.subList(1, argv.size()) : argv;
         if (args.size() == 1 && (args.get(0).equals("-h") || args.get(0).equals("--help"))) {
