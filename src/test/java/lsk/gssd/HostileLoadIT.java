@@ -46,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The daemon on its real Unix socket under hostile load: {@code lsk.hostile.n} (default 2000)
  * negotiations from concurrent clients through the simulated kernel, 20% of them bad:
- * malformed, forged (wrong shared key), truncated or oversized tokens (each must get an error
+ * malformed, forged (wrong shared key), truncated or oversized tokens, or tokens of an
+ * authenticated peer carrying a fresh 4096-bit junk prime (each must get an error
  * downcall), raw request lines too long for the daemon, and peers that connect and stall
  * (each must be cut off by the read timeout); all along, a connection-hoarding peer holds more
  * connections open than the daemon's cap, dripping the start of a request a byte at a time and
@@ -60,7 +61,7 @@ class HostileLoadIT {
     private static final int SVC = (2 << 16) | 1;
     private static final Duration READ_TIMEOUT = Duration.ofMillis(800);
 
-    enum Kind { GOOD, MALFORMED, FORGED, TRUNCATED, OVERSIZED_TOKEN, OVERSIZED_LINE, STALL }
+    enum Kind { GOOD, MALFORMED, FORGED, TRUNCATED, OVERSIZED_TOKEN, JUNK_PRIME, OVERSIZED_LINE, STALL }
 
     @TempDir
     Path tmp;
@@ -69,7 +70,8 @@ class HostileLoadIT {
     void daemonSurvivesHostileLoad() throws Exception {
         int n = Integer.getInteger("lsk.hostile.n", 2000);
         List<Kind> kinds = new ArrayList<>();
-        Kind[] bad = {Kind.MALFORMED, Kind.FORGED, Kind.TRUNCATED, Kind.OVERSIZED_TOKEN, Kind.OVERSIZED_LINE, Kind.STALL};
+        Kind[] bad = {Kind.MALFORMED, Kind.FORGED, Kind.TRUNCATED, Kind.OVERSIZED_TOKEN, Kind.JUNK_PRIME,
+            Kind.OVERSIZED_LINE, Kind.STALL};
         for (int i = 0; i < n; i++) {
             kinds.add(i % 5 == 0 ? bad[(i / 5) % bad.length] : Kind.GOOD);
         }
@@ -135,7 +137,8 @@ class HostileLoadIT {
                 assertEquals(null, negotiate(ch, k, Kind.GOOD, n + 1, client, forged, groups));
                 int good = count[Kind.GOOD.ordinal()] + 1;
                 int kernelBad = count[Kind.MALFORMED.ordinal()] + count[Kind.FORGED.ordinal()]
-                        + count[Kind.TRUNCATED.ordinal()] + count[Kind.OVERSIZED_TOKEN.ordinal()];
+                        + count[Kind.TRUNCATED.ordinal()] + count[Kind.OVERSIZED_TOKEN.ordinal()]
+                        + count[Kind.JUNK_PRIME.ordinal()];
                 // The daemon counts a request after its rsi write, which is what releases the
                 // client: the last count may lag the client's return by a moment.
                 long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -166,6 +169,10 @@ class HostileLoadIT {
                     case MALFORMED -> garbage(secid, token.length);
                     case TRUNCATED -> Arrays.copyOf(token, 1 + secid % (token.length - 1));
                     case OVERSIZED_TOKEN -> oversized(token);
+                    // An authenticated peer (it has the shared key) with a fresh 4096-bit junk prime
+                    // that passes every cheap filter: refused without starving the good clients.
+                    case JUNK_PRIME -> lsk.handshake.JunkTokens.token(client,
+                            lsk.handshake.JunkTokens.sievePassing(4096, new Random(secid)), 0x40, new Random(secid));
                     default -> token;
                 };
                 ReplyBuffer r = ch.negotiate(new KernelChannel.InitRequest(secid, TARGET, SVC, 0, 0, token));
