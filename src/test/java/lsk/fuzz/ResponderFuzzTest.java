@@ -1,10 +1,12 @@
 package lsk.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.time.Duration;
 import lsk.crypto.DhGroups;
 import lsk.handshake.Entropy;
 import lsk.handshake.GssException;
 import lsk.handshake.NodemapResolver;
+import lsk.handshake.PrimePolicy;
 import lsk.handshake.Responder;
 import lsk.keyfile.KeyConfig;
 import lsk.wire.Netstring;
@@ -22,7 +24,10 @@ import lsk.wire.WireFormatException;
 class ResponderFuzzTest {
     private final KeyConfig key = HandshakeKeys.key("keyfiles/server_tank_default.key");
     private final Responder responder = new Responder(HandshakeKeys.serverKeys(), NodemapResolver.NONE,
-            Entropy.fixed(HandshakeKeys.SERVER_RANDOM, HandshakeKeys.serverPrivate()), new DhGroups(8));
+            Entropy.fixed(HandshakeKeys.SERVER_RANDOM, HandshakeKeys.serverPrivate()), new DhGroups(8),
+            // The daemon's per-peer budget would stop the fuzzer at the prime check after two new
+            // primes a minute: here every prime of any accepted size reaches it.
+            new PrimePolicy(DhGroups.MAX_BITS, Integer.MAX_VALUE, Duration.ofMinutes(1), 4096));
 
     @FuzzTest
     void initToken(byte[] data) {
