@@ -11,7 +11,9 @@ import lsk.LskException;
 import lsk.cli.Command;
 import lsk.cli.Getopt;
 import lsk.cli.Io;
+import lsk.crypto.DhGroups;
 import lsk.handshake.Entropy;
+import lsk.handshake.PrimePolicy;
 import lsk.handshake.Responder;
 import lsk.kernel.ChannelNative;
 import lsk.kernel.Log;
@@ -34,6 +36,7 @@ public final class SvcgssdCommand implements Command {
     static final String NAME = "lsvcgssd";
     public static final String USAGE = """
             usage: lsvcgssd [-fgkmnosvz] [-R REALM] [--socket PATH] [--param-root DIR] [--lustre-version V]
+                            [--max-prime-bits N]
               Lustre GSS server daemon, SK mechanism: answers SEC_CTX_INIT requests that the kernel
               (through l_getauth) sends to the Unix socket (default /run/lsk/svcgssd.socket; with
               Lustre's own l_getauth use --socket /tmp/svcgssd.socket) with rsi/rsc downcalls in the
@@ -47,20 +50,26 @@ public final class SvcgssdCommand implements Command {
               --socket PATH      listen here       --param-root DIR  parameter root (simulated kernel)
               --lustre-version V  the running Lustre version (default: /sys/fs/lustre/version,
                                   or env LSK_LUSTRE_VERSION); it chooses the downcall layouts
+              --max-prime-bits N  largest DH prime a client may bring (default 8192, or the server
+                                  key's prime_bits when larger; at most 16384): each new prime
+                                  costs a safe-prime check
               -h, --help  this text
             """;
     private static final String OPTSTRING = "fghkmnoR:svz";
     private static final int OPT_SOCKET = 0x100;
     private static final int OPT_PARAM_ROOT = 0x101;
     private static final int OPT_VERSION = 0x102;
+    private static final int OPT_MAX_PRIME_BITS = 0x103;
     private static final List<Getopt.LongOpt> LONG_OPTS = List.of(
             new Getopt.LongOpt("socket", true, OPT_SOCKET),
             new Getopt.LongOpt("param-root", true, OPT_PARAM_ROOT),
             new Getopt.LongOpt("lustre-version", true, OPT_VERSION),
+            new Getopt.LongOpt("max-prime-bits", true, OPT_MAX_PRIME_BITS),
             new Getopt.LongOpt("help", false, 'h'));
 
     /** Parsed options; {@code exit >= 0}: return that status now (usage, help, bad options). */
-    record Parsed(boolean fg, int verbose, Path socket, ParamPaths paths, String version, int exit) {
+    record Parsed(boolean fg, int verbose, Path socket, ParamPaths paths, String version, PrimePolicy primes,
+                  int exit) {
     }
 
     @Override
@@ -97,6 +106,7 @@ public final class SvcgssdCommand implements Command {
         boolean fg = false, sk = false, krb = false, gssnull = false;
         int verbose = 0;
         String realm = null, version = null;
+        PrimePolicy primes = PrimePolicy.DEFAULT;
         Path socket = Svcgssd.DEFAULT_SOCKET;
         ParamPaths paths = ParamPaths.fromEnv(io.env());
         Getopt.Result r = Getopt.parse(NAME, args, OPTSTRING, LONG_OPTS, io.env().containsKey("POSIXLY_CORRECT"));
@@ -118,6 +128,16 @@ public final class SvcgssdCommand implements Command {
                 case OPT_SOCKET -> socket = io.resolve(ev.arg());
                 case OPT_PARAM_ROOT -> paths = new ParamPaths(io.resolve(ev.arg()));
                 case OPT_VERSION -> version = ev.arg();
+                case OPT_MAX_PRIME_BITS -> {
+                    String v = ev.arg();
+                    if (!v.matches("[1-9][0-9]{2,4}") || Integer.parseInt(v) < DhGroups.MIN_BITS
+                            || Integer.parseInt(v) > DhGroups.MAX_BITS) {
+                        io.err().println(NAME + ": --max-prime-bits " + v + ": a number of bits from "
+                                + DhGroups.MIN_BITS + " to " + DhGroups.MAX_BITS);
+                        return usage(io);
+                    }
+                    primes = primes.withMaxBits(Integer.parseInt(v));
+                }
                 default -> {
                     io.err().print(ev.error());
                     return usage(io);
@@ -147,11 +167,11 @@ public final class SvcgssdCommand implements Command {
             io.err().println(NAME + ": no mechanism left to serve; start with -s for SK");
             return exit(1);
         }
-        return new Parsed(fg, verbose, socket, paths, version, -1);
+        return new Parsed(fg, verbose, socket, paths, version, primes, -1);
     }
 
     private static Parsed exit(int status) {
-        return new Parsed(false, 0, null, null, null, status);
+        return new Parsed(false, 0, null, null, null, null, status);
     }
 
     private static Parsed usage(Io io) {
@@ -190,7 +210,7 @@ public final class SvcgssdCommand implements Command {
                 return reportExit(report, 0, "Another instance is running, exit");
             }
             Responder responder = new Responder(new lsk.keyring.KeyringKeySource(lsk.keyring.Keyring.open()),
-                    ObdNodemapResolver.forKernel(kernel, log), Entropy.secure());
+                    ObdNodemapResolver.forKernel(kernel, log), Entropy.secure(), new DhGroups(), o.primes());
             Svcgssd d = new Svcgssd(new Svcgssd.Options(socket, kernel, true, Duration.ofSeconds(5),
                     Runtime.getRuntime().availableProcessors()), responder, shim, log);
             // Handlers first: a signal that comes as soon as the socket exists finds them.

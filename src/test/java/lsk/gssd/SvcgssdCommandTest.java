@@ -40,6 +40,17 @@ class SvcgssdCommandTest {
     }
 
     @Test
+    void maxPrimeBits() {
+        assertEquals(lsk.handshake.PrimePolicy.DEFAULT_MAX_BITS, parse("-s").primes().maxBits());
+        assertEquals(4096, parse("-s", "--max-prime-bits", "4096").primes().maxBits());
+        assertEquals(16384, parse("-s", "--max-prime-bits=16384").primes().maxBits());
+        for (String bad : new String[] {"16385", "511", "0x1000", "-1", "", "4096k"}) {
+            assertEquals(1, parse("-s", "--max-prime-bits", bad).exit(), bad);
+            assertTrue(err().contains("--max-prime-bits " + bad + ": a number of bits from 512 to 16384"), err());
+        }
+    }
+
+    @Test
     void realmNeedsKerberosAsInC() {
         assertEquals(1, parse("-s", "-R", "EXAMPLE.COM").exit());
         assertTrue(err().startsWith("error: need -k option if -R is used\nusage: lsvcgssd"), err());
