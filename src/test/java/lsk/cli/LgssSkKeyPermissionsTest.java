@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import lsk.keyfile.KeyFileCodec;
 import lsk.keyfile.KeyFiles;
-import lsk.keyfile.LocalUser;
+import lsk.testutil.LocalUser;
 import lsk.keyring.Keyring;
 import lsk.keyring.KeyringKeySource;
 import org.junit.jupiter.api.Test;

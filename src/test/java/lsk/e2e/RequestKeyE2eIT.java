@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import lsk.testutil.LocalUser;
 
 /**
  * The whole client/server path on this machine: request_key(2) makes the real
@@ -106,17 +107,17 @@ class RequestKeyE2eIT {
      */
     @Test
     void aLocalUserCannotHaveRootsContext() throws Exception {
-        assumeTrue(ScratchUser.available(), "needs root, useradd and setpriv");
-        try (E2eRig rig = new E2eRig(tmp).start(); ScratchUser u = ScratchUser.create()) {
+        assumeTrue(LocalUser.available(), "needs root, useradd and setpriv");
+        try (E2eRig rig = new E2eRig(tmp).start(); LocalUser u = LocalUser.create()) {
             byte[] shared = rig.newSharedKey();
             rig.load(rig.serverKey(shared, HmacAlg.SHA256), SkKeyring.LoadOptions.defaults());
             rig.load(rig.clientKey(shared, HmacAlg.SHA256), SkKeyring.LoadOptions.defaults());
             int contexts = rig.kernel().serverContextCount();
-            ScratchUser.Result r = u.exec("keyctl", "session", "-", "keyctl", "request2", "user",
+            LocalUser.Result r = u.exec("keyctl", "session", "-", "keyctl", "request2", "user",
                     rig.description("evil"), rig.callout('i', null), "@s");
             assertTrue(r.exit() != 0 && r.output().contains("Key was rejected by service"), r.exit() + ": " + r.output());
             String log = java.nio.file.Files.readString(rig.upcallLog());
-            assertTrue(log.contains("refused: a root context (callout flags 'r', uid 0) for requester uid " + u.uid
+            assertTrue(log.contains("refused: a root context (callout flags 'r', uid 0) for requester uid " + u.uid()
                     + "; key rejected"), log);
             assertEquals(1, log.lines().filter(l -> l.contains("refused")).count(), log);
             Thread.sleep(500);

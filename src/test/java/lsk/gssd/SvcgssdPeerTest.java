@@ -25,6 +25,7 @@ import lsk.kernel.ParamPaths;
 import lsk.kernel.SimKernel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import lsk.testutil.LocalUser;
 
 /**
  * Regression (issue 10, item 4): the socket took its mode from the umask, no peer was checked
@@ -116,7 +117,7 @@ class SvcgssdPeerTest {
             Thread.sleep(300);
             assertEquals(0, Files.size(rsi), "the non-root peer's request was answered");
             assertEquals(0, d.failed() + d.completed() + d.dropped());
-            assertTrue(logs.stream().anyMatch(m -> m.contains("refused a connection from user " + user.name)), logs.toString());
+            assertTrue(logs.stream().anyMatch(m -> m.contains("refused a connection from user " + user.name())), logs.toString());
 
             // Root is served.
             send(new ProcessBuilder(getauth.toString(), "-c", "rsicache", "-r", line(7003)), sock, 0);

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import lsk.LskException;
 import lsk.cli.Io;
-import lsk.e2e.ScratchUser;
+import lsk.testutil.LocalUser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,22 +127,22 @@ class ParamRootTrustTest {
     /** A user's own directory as the root, a link planted in it by that user: refused, root's file untouched. */
     @Test
     void aRootOwnedByAnotherUserIsRefused() throws Exception {
-        assumeTrue(ScratchUser.available(), "needs root, useradd and setpriv");
+        assumeTrue(LocalUser.available(), "needs root, useradd and setpriv");
         Path victim = victim();
-        try (ScratchUser u = ScratchUser.create()) {
+        try (LocalUser u = LocalUser.create()) {
             Path root = tmp.resolve("users-root");
             LustreKernel k = tree(root);
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
             Path rsc = k.paths().simulated(k.abi(), ParamPaths.RSC_DOWNCALL);
             Files.delete(rsc);
             for (Path d = rsc.getParent(); d.startsWith(root); d = d.getParent()) {
-                Files.setAttribute(d, "unix:uid", u.uid);
+                Files.setAttribute(d, "unix:uid", u.uid());
             }
-            ScratchUser.Result ln = u.exec("ln", "-s", victim.toString(), rsc.toString());
+            LocalUser.Result ln = u.exec("ln", "-s", victim.toString(), rsc.toString());
             assertEquals(0, ln.exit(), ln.output());
             LskException e = assertThrows(LskException.class, () -> k.param(ParamPaths.RSC_DOWNCALL,
                     ChannelNative.load()));
-            assertTrue(e.getMessage().contains(root + " is owned by uid " + u.uid + ", not root"), e.getMessage());
+            assertTrue(e.getMessage().contains(root + " is owned by uid " + u.uid() + ", not root"), e.getMessage());
             assertEquals(VICTIM, Files.readString(victim));
         }
     }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import lsk.testutil.LocalUser;
 
 /**
  * Issue 10 item 9, file races in key directories, each against the real command line in a

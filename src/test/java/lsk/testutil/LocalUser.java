@@ -1,7 +1,8 @@
-package lsk.keyfile;
+package lsk.testutil;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -12,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A throw-away unprivileged local user for tests of what such a user can and cannot do
  * (created with useradd, no home, nologin; removed by {@link #close}, also after a failure).
- * Commands run as it through util-linux setpriv, in a fresh session keyring of its own
- * ({@code keyctl session -}), as a logged-in user's processes would have.
+ * Commands run as it through util-linux setpriv with no supplementary groups: {@link #run} and
+ * {@link #start} in a fresh session keyring of its own ({@code keyctl session -}), as a
+ * logged-in user's processes would have; {@link #exec} and {@link #command} as they are.
  */
 public final class LocalUser implements AutoCloseable {
     private final String name;
@@ -22,6 +24,10 @@ public final class LocalUser implements AutoCloseable {
 
     /** What a command printed and its exit status. */
     public record Result(int exit, String out, String err) {
+        /** Standard output and error together. */
+        public String output() {
+            return out + err;
+        }
     }
 
     private LocalUser(String name, int uid, int gid) {
@@ -48,6 +54,16 @@ public final class LocalUser implements AutoCloseable {
         }
     }
 
+    /** Whether this process can make users (root, with useradd and setpriv installed). */
+    public static boolean available() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0
+                    && Files.isExecutable(Path.of("/usr/sbin/useradd")) && Files.isExecutable(Path.of("/usr/bin/setpriv"));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     public String name() {
         return name;
     }
@@ -70,11 +86,27 @@ public final class LocalUser implements AutoCloseable {
         return new ProcessBuilder(argv(cmd)).directory(cwd.toFile()).start();
     }
 
-    private List<String> argv(String... cmd) {
+    /** Runs {@code cmd} as this user, in the caller's session keyring, at most 60 s. */
+    public Result exec(String... cmd) throws IOException, InterruptedException {
+        return run(as(cmd), null, 60);
+    }
+
+    /** {@code cmd} as this user, to be started by the caller. */
+    public ProcessBuilder command(String... cmd) {
+        return new ProcessBuilder(as(cmd));
+    }
+
+    private List<String> as(String... cmd) {
         List<String> argv = new ArrayList<>(List.of("setpriv", "--reuid", Integer.toString(uid), "--regid",
-                Integer.toString(gid), "--clear-groups", "keyctl", "session", "-"));
+                Integer.toString(gid), "--clear-groups", "--"));
         argv.addAll(List.of(cmd));
         return argv;
+    }
+
+    private List<String> argv(String... cmd) {
+        List<String> argv = new ArrayList<>(List.of("keyctl", "session", "-"));
+        argv.addAll(List.of(cmd));
+        return as(argv.toArray(String[]::new));
     }
 
     private static Result run(List<String> argv, Path cwd, long seconds) throws IOException, InterruptedException {
