@@ -98,7 +98,7 @@ public final class RequestKeyEntry {
         Path conf = places.requestKeyD().resolve("lsk-" + stem + ".conf");
         try {
             trustedDir(places.requestKeyD(), "rwxr-xr-x");
-            trustedDir(places.runBase(), "rwxr-xr-x");
+            trustedDir(places.runBase(), "rwx------"); // as lsvcgssd wants its socket directory
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             TrustedPath.checkDir(dir, TrustedPath.Above.STRICT, "request-key handler directory");
             Path handler = dir.resolve("handler.sh");

@@ -167,6 +167,8 @@ class RequestKeyEntryTest {
 
         RequestKeyEntry ok = install(new RequestKeyEntry.Places(rkd, base.resolve("run")), stem());
         assertTrue(Files.isRegularFile(ok.conf()));
+        // The base it made is also lsvcgssd's socket directory (/run/lsk), which must be 0700.
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(base.resolve("run"))));
         assertEquals(List.of(), ok.remove());
     }
 
