@@ -161,15 +161,6 @@ class KeyFileCrashSafetyTest {
     }
 
     private Process lgssSk(List<String> jvmArgs, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.addAll(jvmArgs);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("lsk.cli.Main");
-        cmd.add("lgss_sk");
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return KeyDirRaceTest.lgssSk(dir, jvmArgs, java.util.Map.of(), args);
     }
 }
