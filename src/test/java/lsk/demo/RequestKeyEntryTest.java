@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * run as root.
  */
 class RequestKeyEntryTest {
-    static final Path TARGET = Path.of(System.getProperty("lsk.basedir", "."), "target").toAbsolutePath();
+    /** Root's all the way up, unlike /tmp (or a checkout under it), wherever the build tree is. */
+    static final Path TARGET = Path.of("/run");
     private final List<Path> made = new ArrayList<>();
 
     static boolean root() throws Exception {
@@ -142,7 +143,7 @@ class RequestKeyEntryTest {
 
     @Test
     void untrustedPlacesAreRefused() throws Exception {
-        Path base = TARGET.resolve("rk-" + UUID.randomUUID());
+        Path base = TARGET.resolve("lsk-test-rk-" + UUID.randomUUID());
         made.add(base);
         Path rkd = Files.createDirectories(base.resolve("request-key.d"));
         Path shared = Files.createDirectories(base.resolve("shared"));

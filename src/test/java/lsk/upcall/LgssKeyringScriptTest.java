@@ -33,7 +33,10 @@ class LgssKeyringScriptTest {
 
     @TempDir
     Path tmp;
-    /** Under the build tree: root's, unlike /tmp, so a fake tool there passes the ownership checks. */
+    /**
+     * Under /run: root's all the way up, unlike /tmp (or a checkout under it), so a fake tool
+     * there passes the ownership checks wherever the build tree is.
+     */
     Path trustedDir;
     Path fakeTool;
 
@@ -42,7 +45,7 @@ class LgssKeyringScriptTest {
 
     @BeforeEach
     void fakes() throws Exception {
-        trustedDir = SCRIPT.getParent().getParent().resolve("target").resolve("lgss-c-" + UUID.randomUUID());
+        trustedDir = Path.of("/run").resolve("lsk-test-lgss-c-" + UUID.randomUUID());
         Files.createDirectories(trustedDir);
         Files.setPosixFilePermissions(trustedDir, PosixFilePermissions.fromString("rwxr-xr-x"));
         fakeTool = tool(trustedDir.resolve("lgss_keyring"));
