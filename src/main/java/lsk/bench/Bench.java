@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
-import lsk.cli.Command;
-import lsk.cli.Io;
+import lsk.cmd.Command;
+import lsk.cmd.Io;
 import lsk.crypto.Dh;
 import lsk.crypto.DhGroup;
 import lsk.crypto.DhGroups;
@@ -24,14 +24,14 @@ import lsk.crypto.Ffdhe;
 import lsk.crypto.Hmacs;
 import lsk.crypto.SkKdf;
 import lsk.handshake.Entropy;
-import lsk.handshake.Flags;
+import lsk.sk.Flags;
 import lsk.handshake.Initiator;
 import lsk.handshake.NodemapResolver;
 import lsk.handshake.Responder;
 import lsk.handshake.RetryException;
 import lsk.kernel.ContextBlob;
-import lsk.kernel.SkMech;
-import lsk.keyfile.HmacAlg;
+import lsk.mech.SkMech;
+import lsk.sk.HmacAlg;
 import lsk.keyfile.KeyConfig;
 
 /**
@@ -187,7 +187,7 @@ public final class Bench implements Command {
             argv.addAll(List.of(args));
             java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
             PrintStream ps = new PrintStream(sink, true, java.nio.charset.StandardCharsets.UTF_8);
-            int rc = lsk.cli.Main.run(argv, new Io(java.io.InputStream.nullInputStream(), ps, ps, dir, System.getenv()));
+            int rc = lsk.Main.run(argv, new Io(java.io.InputStream.nullInputStream(), ps, ps, dir, System.getenv()));
             if (rc != 0) {
                 throw new IllegalStateException("lgss_sk " + String.join(" ", args) + " exited " + rc + ": " + sink);
             }
@@ -207,7 +207,7 @@ public final class Bench implements Command {
         }
 
         KeyConfig clientKey(BigInteger p) {
-            byte[] prime = lsk.crypto.Bytes.unsignedPadded(p, (p.bitLength() + 7) / 8);
+            byte[] prime = lsk.base.Bytes.unsignedPadded(p, (p.bitLength() + 7) / 8);
             return KeyConfig.builder().type(KeyConfig.TYPE_CLIENT).fsname("tank").sharedKey(sharedKey)
                     .primeBits(p.bitLength()).prime(prime).build();
         }

@@ -44,7 +44,7 @@ final class Processes {
         try {
             UpcallProxy.writeInputs(dir, clientKey, reply);
             Path jsa = dir.resolve("upcall.jsa");
-            List<String> upcall = List.of("lsk.cli.Main", "bench", Bench.UPCALL_PROXY, "client.key", "reply", "out");
+            List<String> upcall = List.of("lsk.Main", "bench", Bench.UPCALL_PROXY, "client.key", "reply", "out");
             // A static AppCDS archive of the classes one upcall loads, as the build makes
             // target/lsk.jsa. (A dynamic archive, -XX:ArchiveClassesAtExit, measured slower than
             // none here: its classes are re-linked at start.)
@@ -52,7 +52,7 @@ final class Processes {
             makeArchive(java, cp, dir, jsa);
             sink.put("appcds_archive_create_ms", (System.nanoTime() - t0) / 1e6, "ms");
 
-            List<String> noop = List.of("lsk.cli.Main", "--help");
+            List<String> noop = List.of("lsk.Main", "--help");
             double best = Double.MAX_VALUE;
             String bestName = null;
             for (List<String> v : VARIANTS) {
@@ -83,7 +83,7 @@ final class Processes {
                 for (int i = 0; i < runs; i++) {
                     List<String> cmd = new ArrayList<>(List.of(java));
                     cmd.addAll(opts);
-                    cmd.addAll(List.of("-cp", cp, "lsk.cli.Main", "lgss_sk", "-t", "client", "-f", "tank", "-w",
+                    cmd.addAll(List.of("-cp", cp, "lsk.Main", "lgss_sk", "-t", "client", "-f", "tank", "-w",
                             "k" + v.get(0) + (n[0]++)));
                     long s0 = System.nanoTime();
                     run(cmd, dir);
@@ -112,7 +112,7 @@ final class Processes {
      */
     static void upcallOnSimulatedKernel(Sink sink, int n, String java, String cp, List<String> summary)
             throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(java, "-cp", cp, "lsk.cli.Main", "demo", "--repeat", Integer.toString(n))
+        Process p = new ProcessBuilder(java, "-cp", cp, "lsk.Main", "demo", "--repeat", Integer.toString(n))
                 .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
@@ -134,7 +134,7 @@ final class Processes {
     /** Static AppCDS archive: class list of a training run ({@code bench --cds-train}), then a dump. */
     static void makeArchive(String java, String cp, Path dir, Path jsa) throws IOException, InterruptedException {
         Path list = dir.resolve("classlist");
-        run(List.of(java, "-XX:DumpLoadedClassList=" + list, "-XX:TieredStopAtLevel=1", "-cp", cp, "lsk.cli.Main",
+        run(List.of(java, "-XX:DumpLoadedClassList=" + list, "-XX:TieredStopAtLevel=1", "-cp", cp, "lsk.Main",
                 "bench", Bench.CDS_TRAIN), dir);
         run(List.of(java, "-Xshare:dump", "-XX:SharedClassListFile=" + list, "-XX:SharedArchiveFile=" + jsa,
                 "-cp", cp), dir);
@@ -173,8 +173,8 @@ final class Processes {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         int rc = p.waitFor();
-        if (rc != 0 && !cmd.contains("--help") && cmd.contains("lsk.cli.Main")) {
-            throw new IOException("'" + String.join(" ", cmd.subList(cmd.indexOf("lsk.cli.Main"), cmd.size()))
+        if (rc != 0 && !cmd.contains("--help") && cmd.contains("lsk.Main")) {
+            throw new IOException("'" + String.join(" ", cmd.subList(cmd.indexOf("lsk.Main"), cmd.size()))
                     + "' exited " + rc);
         }
     }

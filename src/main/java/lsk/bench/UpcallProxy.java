@@ -3,7 +3,7 @@ package lsk.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import lsk.cli.Io;
+import lsk.cmd.Io;
 import lsk.handshake.Entropy;
 import lsk.handshake.Initiator;
 import lsk.handshake.RetryException;
@@ -69,7 +69,7 @@ final class UpcallProxy {
                 Io here = new Io(io.in(), io.out(), io.err(), dir, io.env());
                 int rc = run(List.of("client.key", "reply", "out"), here);
                 java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
-                rc |= lsk.cli.Main.run(List.of("lgss_sk", "-t", "client", "-f", "tank", "-w", "k"),
+                rc |= lsk.Main.run(List.of("lgss_sk", "-t", "client", "-f", "tank", "-w", "k"),
                         new Io(io.in(), quiet, quiet, dir, io.env()));
                 // What the upcall also initialises: the JVM arguments it hands the detached
                 // negotiation, JNA and the native shim.
@@ -81,7 +81,7 @@ final class UpcallProxy {
                 }
                 for (String c : List.of("lsk.upcall.LgssKeyring", "lsk.upcall.Keyctl", "lsk.upcall.UpcallArgs",
                         "lsk.upcall.CalloutInfo", "lsk.kernel.KernelChannel", "lsk.kernel.ReplyBuffer",
-                        "lsk.kernel.ParamPaths", "lsk.kernel.Log", "com.sun.jna.Native", "com.sun.jna.Pointer",
+                        "lsk.kernel.ParamPaths", "lsk.cmd.Log", "com.sun.jna.Native", "com.sun.jna.Pointer",
                         "com.sun.jna.Memory", "com.sun.jna.Library")) {
                     try {
                         Class.forName(c, false, UpcallProxy.class.getClassLoader());

@@ -1,5 +1,6 @@
 package lsk.crypto;
 
+import lsk.base.Bytes;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.Optional;

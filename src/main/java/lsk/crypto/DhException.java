@@ -1,6 +1,6 @@
 package lsk.crypto;
 
-import lsk.LskException;
+import lsk.base.LskException;
 
 /** A DH parameter or public key that must not be used (or, {@link DhBusyException}, was not checked). */
 public class DhException extends LskException {

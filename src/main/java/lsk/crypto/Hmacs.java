@@ -3,7 +3,7 @@ package lsk.crypto;
 import java.security.GeneralSecurityException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import lsk.keyfile.HmacAlg;
+import lsk.sk.HmacAlg;
 
 /**
  * HMAC over concatenated parts, through the JCA (whose SHA-2 uses CPU intrinsics).

@@ -3,7 +3,7 @@ package lsk.crypto;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import lsk.keyfile.HmacAlg;
+import lsk.sk.HmacAlg;
 
 /**
  * PBKDF2 (RFC 8018 section 5.2) with HMAC-SHA256/512. Written out rather than taken from

@@ -1,8 +1,9 @@
 package lsk.crypto;
 
+import lsk.base.Bytes;
 import java.nio.charset.StandardCharsets;
 import javax.crypto.Mac;
-import lsk.keyfile.HmacAlg;
+import lsk.sk.HmacAlg;
 
 /**
  * The key derivations of an SK context (SK-PROTOCOL.md section 4).

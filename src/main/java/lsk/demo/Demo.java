@@ -18,15 +18,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import lsk.LskException;
-import lsk.cli.Command;
-import lsk.cli.Io;
-import lsk.handshake.GssException;
+import lsk.base.LskException;
+import lsk.cmd.Command;
+import lsk.cmd.Io;
+import lsk.sk.GssException;
 import lsk.kernel.Downcalls;
 import lsk.kernel.ParamPaths;
 import lsk.kernel.LustreVersion;
-import lsk.kernel.SimKernel;
-import lsk.kernel.SkMech;
+import lsk.kernel.sim.SimKernel;
+import lsk.mech.SkMech;
 import lsk.keyring.Keyring;
 import lsk.keyring.KeyringException;
 import lsk.upcall.KeyPayload;
@@ -340,7 +340,7 @@ public final class Demo implements Command {
 
         /** As the client kernel of {@link #version} formats it, for the MDC device of a client root context. */
         private String callout(char svc) {
-            return lsk.kernel.SimCallout.root(1, svc, 1, SERVER_NID, fs + "-MDT0000-mdc-ffff8881a2b4c000", CLIENT_NID,
+            return lsk.kernel.sim.SimCallout.root(1, svc, 1, SERVER_NID, fs + "-MDT0000-mdc-ffff8881a2b4c000", CLIENT_NID,
                     (int) ProcessHandle.current().pid(), null).format(kernel.kernel().abi());
         }
 

@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import lsk.LskException;
+import lsk.base.LskException;
 import lsk.kernel.ParamPaths;
 import lsk.kernel.TrustedPath;
 

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.util.Map;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * systemd socket activation (lsvcgss.socket): systemd binds the socket and passes it as fd 3,

@@ -2,7 +2,7 @@ package lsk.gssd;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * JNA binding of the daemon part of the native shim (jni/daemon.c): what lsvcgssd needs of its

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import lsk.cli.Io;
-import lsk.cli.Main;
+import lsk.cmd.Io;
+import lsk.Main;
 
 /**
  * lsvcgssd's start without {@code -f}, as the C daemon's: the command returns only once the

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * Who may send the daemon requests: processes running as root (the kernel runs l_getauth as

@@ -12,7 +12,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import lsk.kernel.Log;
+import lsk.cmd.Log;
 import lsk.kernel.UpcallLine;
 
 /**

@@ -8,7 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * One daemon per socket. On Lustre's socket ({@link Svcgssd#LUSTRE_SOCKET}, the C daemon's) the

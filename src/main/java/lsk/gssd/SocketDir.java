@@ -7,7 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * The directory of the daemon's default socket ({@link Svcgssd#DEFAULT_DIR}): root's alone, so

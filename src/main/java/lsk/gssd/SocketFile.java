@@ -14,8 +14,8 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
-import lsk.LskException;
-import lsk.kernel.Log;
+import lsk.base.LskException;
+import lsk.cmd.Log;
 
 /**
  * The daemon's listening socket file, mode 0600. In the default directory (root's, 0700,

@@ -12,11 +12,11 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import lsk.LskException;
-import lsk.handshake.GssException;
+import lsk.base.LskException;
+import lsk.sk.GssException;
 import lsk.handshake.Responder;
 import lsk.kernel.ChannelNative;
-import lsk.kernel.Log;
+import lsk.cmd.Log;
 import lsk.kernel.LustreKernel;
 import lsk.kernel.UpcallLine;
 

@@ -4,13 +4,13 @@ import java.security.SecureRandom;
 import java.util.List;
 import lsk.crypto.Ffdhe;
 import lsk.handshake.Entropy;
-import lsk.handshake.Flags;
+import lsk.sk.Flags;
 import lsk.handshake.Initiator;
 import lsk.handshake.NodemapResolver;
 import lsk.handshake.Responder;
 import lsk.handshake.RetryException;
 import lsk.keyfile.KeyConfig;
-import lsk.kernel.Log;
+import lsk.cmd.Log;
 
 /**
  * Warms the JIT up when the daemon starts: in-memory handshakes with a throwaway key on a

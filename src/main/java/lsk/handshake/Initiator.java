@@ -1,20 +1,22 @@
 package lsk.handshake;
 
+import lsk.sk.Flags;
+import lsk.sk.GssException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
-import lsk.LskException.Errno;
-import lsk.crypto.Bytes;
+import lsk.base.LskException.Errno;
+import lsk.base.Bytes;
 import lsk.crypto.Dh;
 import lsk.crypto.DhException;
 import lsk.crypto.DhGroup;
 import lsk.crypto.DhGroups;
 import lsk.crypto.Hmacs;
 import lsk.kernel.KernelContext;
-import lsk.keyfile.CryptAlg;
-import lsk.keyfile.HmacAlg;
+import lsk.sk.CryptAlg;
+import lsk.sk.HmacAlg;
 import lsk.keyfile.KeyConfig;
 import lsk.wire.InitToken;
 import lsk.wire.ResponseToken;

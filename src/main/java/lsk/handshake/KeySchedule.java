@@ -1,10 +1,10 @@
 package lsk.handshake;
 
-import lsk.crypto.Bytes;
+import lsk.base.Bytes;
 import lsk.crypto.SkKdf;
 import lsk.kernel.KernelContext;
-import lsk.keyfile.CryptAlg;
-import lsk.keyfile.HmacAlg;
+import lsk.sk.CryptAlg;
+import lsk.sk.HmacAlg;
 
 /** Session key, HMAC/encryption keys and kernel context: the same steps on both sides. */
 final class KeySchedule {

@@ -1,6 +1,7 @@
 package lsk.handshake;
 
-import lsk.LskException;
+import lsk.sk.GssException;
+import lsk.base.LskException;
 
 /**
  * The exchange must be restarted from scratch (the C initiator returns -EAGAIN): the server

@@ -1,6 +1,6 @@
 package lsk.handshake;
 
-import lsk.crypto.Bytes;
+import lsk.base.Bytes;
 
 /**
  * The secrets behind one negotiated context, for diagnostic tools (the transcript command) and

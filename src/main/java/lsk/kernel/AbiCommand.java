@@ -3,9 +3,9 @@ package lsk.kernel;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import lsk.LskException;
-import lsk.cli.Command;
-import lsk.cli.Io;
+import lsk.base.LskException;
+import lsk.cmd.Command;
+import lsk.cmd.Io;
 
 /**
  * {@code lsk abi}: which Lustre version this node runs and what lsk will write to its kernel

@@ -3,7 +3,7 @@ package lsk.kernel;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * JNA binding of the channel part of the native shim (jni/channel.c): the only place the

@@ -1,7 +1,7 @@
 package lsk.kernel;
 
 import java.nio.file.Path;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * debugfs at {@code /sys/kernel/debug}, where Lustre 2.16.59 and later keep rsi_info/rsc_info

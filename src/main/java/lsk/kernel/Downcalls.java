@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * The two downcalls lsvcgssd writes: {@code struct rsi_downcall_data} (the SEC_CTX_INIT

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.OptionalLong;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * What an {@code init_channel} write left behind, read the same way whichever kernel took it

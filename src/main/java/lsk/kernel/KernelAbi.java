@@ -2,7 +2,7 @@ package lsk.kernel;
 
 import java.util.List;
 import java.util.Map;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * The kernel boundary of each Lustre line, one row per range of versions

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * The client's negotiation channel ({@code sptlrpc/gss/init_channel}): hand the kernel an init
@@ -36,7 +36,7 @@ public interface KernelChannel {
         ChannelNative shim = ChannelNative.load();
         Path p = kernel.param(ParamPaths.INIT_CHANNEL, shim);
         if (isSocket(p)) {
-            return new SimKernelChannel(p, shim, kernel.abi().ioctlParam);
+            return new SocketKernelChannel(p, shim, kernel.abi().ioctlParam);
         }
         return new RealKernelChannel(p, shim, kernel.abi().ioctlParam);
     }

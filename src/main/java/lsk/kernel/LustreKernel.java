@@ -8,7 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * The Lustre kernel a command talks to: its parameter tree, its version and the

@@ -2,7 +2,7 @@ package lsk.kernel;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * A Lustre version as the kernel reports it in {@code /sys/fs/lustre/version} (the

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * Finds Lustre parameter files as {@code cfs_get_param_paths} does: under /proc/fs/lustre,

@@ -2,7 +2,7 @@ package lsk.kernel;
 
 import com.sun.jna.Memory;
 import java.nio.file.Path;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * The Lustre kernel's init_channel: one write of {@code struct lgssd_ioctl_param} in the

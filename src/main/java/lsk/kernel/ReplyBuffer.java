@@ -2,7 +2,7 @@ package lsk.kernel;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * What the kernel leaves in the reply buffer of an {@code init_channel} negotiation, host

@@ -7,7 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * Checks that nobody but root (or the user running lsk) can change what a path names, before

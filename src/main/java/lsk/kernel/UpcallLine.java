@@ -1,7 +1,7 @@
 package lsk.kernel;
 
 import java.nio.charset.StandardCharsets;
-import lsk.LskException;
+import lsk.base.LskException;
 import lsk.keyfile.Base64Url;
 
 /**
@@ -120,13 +120,13 @@ public record UpcallLine(long hash, long lustreSvc, long nid, long handleSeq, St
         return b.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** {@link lsk.CNumbers#strtoull}, within the C reader's buffer size. */
+    /** {@link lsk.base.CNumbers#strtoull}, within the C reader's buffer size. */
     public static long strtoull(String s, String field) throws Malformed {
         if (s.length() > MAX_NUMBER_CHARS) {
             throw new Malformed(field + " longer than " + MAX_NUMBER_CHARS + " characters");
         }
         try {
-            return lsk.CNumbers.strtoull(s);
+            return lsk.base.CNumbers.strtoull(s);
         } catch (NumberFormatException e) {
             throw new Malformed(field + " " + e.getMessage());
         }

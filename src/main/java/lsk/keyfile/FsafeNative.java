@@ -3,7 +3,7 @@ package lsk.keyfile;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * JNA binding of the key directory part of the native shim ({@code jni/fsafe.c}): each

@@ -1,5 +1,7 @@
 package lsk.keyfile;
 
+import lsk.sk.CryptAlg;
+import lsk.sk.HmacAlg;
 import java.util.Arrays;
 
 /**

@@ -8,7 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * The directory of a key file, opened once: every later operation is relative to that

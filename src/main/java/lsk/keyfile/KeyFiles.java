@@ -12,7 +12,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * Key files on disk: reading (binary or ASCII, {@code -} for standard input) with the C tool's

@@ -5,7 +5,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
-import lsk.LskException;
+import lsk.base.LskException;
 import lsk.keyfile.KeyDir.FsError;
 import lsk.keyfile.KeyFiles.CrashStage;
 

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * A key file held for a read-modify-write ({@code -m}, key conversion on load), serialized

@@ -1,6 +1,6 @@
 package lsk.keyring;
 
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * A failed kernel keyring operation. Carries the errno the syscall returned (positive), the

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Optional;
-import lsk.LskException;
+import lsk.base.LskException;
 import lsk.kernel.ParamPaths;
 
 /**

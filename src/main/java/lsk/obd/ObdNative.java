@@ -2,7 +2,7 @@ package lsk.obd;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * JNA binding of the OBD part of the native shim (jni/obd.c). Functions return a length, a

@@ -6,10 +6,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import lsk.LskException;
+import lsk.base.LskException;
 import lsk.handshake.NodemapResolver;
 import lsk.kernel.KernelAbi;
-import lsk.kernel.Log;
+import lsk.cmd.Log;
 import lsk.kernel.LustreKernel;
 
 /**

@@ -1,7 +1,7 @@
 package lsk.upcall;
 
-import lsk.LskException;
-import lsk.handshake.Flags;
+import lsk.base.LskException;
+import lsk.sk.Flags;
 import lsk.kernel.KernelAbi;
 import lsk.kernel.UpcallLine;
 

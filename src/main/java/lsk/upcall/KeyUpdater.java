@@ -1,8 +1,8 @@
 package lsk.upcall;
 
 import java.time.Duration;
-import lsk.LskException;
-import lsk.kernel.Log;
+import lsk.base.LskException;
+import lsk.cmd.Log;
 import lsk.keyring.Keyring;
 
 /**

@@ -3,7 +3,7 @@ package lsk.upcall;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
-import lsk.cli.Io;
+import lsk.cmd.Io;
 
 /**
  * The detached negotiation process ({@code setsid}, stdout to /dev/null), started on a thread
@@ -66,7 +66,7 @@ final class Spawn {
         List<String> cmd = new ArrayList<>(List.of("setsid", java));
         // The same JVM options as this process (scripts/lgss_keyring tunes them for a short run).
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "lsk.cli.Main", "lgss_keyring",
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "lsk.Main", "lgss_keyring",
                 LgssKeyring.NEGOTIATE));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);

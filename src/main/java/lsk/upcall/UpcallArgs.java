@@ -1,7 +1,7 @@
 package lsk.upcall;
 
 import java.util.List;
-import lsk.LskException;
+import lsk.base.LskException;
 
 /**
  * lgss_keyring's argv, as /sbin/request-key passes it:

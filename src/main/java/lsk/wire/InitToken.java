@@ -14,7 +14,7 @@ import java.util.Arrays;
  * @param publicKey   A = 2^a mod p, big-endian, left-padded to the byte length of p
  * @param target      target name WITH its trailing NUL
  * @param nodemapHash SHA-256 of the client key's nodemap name
- * @param flags       u32 BE wire flags (see {@code lsk.handshake.Flags})
+ * @param flags       u32 BE wire flags (see {@code lsk.sk.Flags})
  * @param hmac        HMAC-SHA256(shared key, fields 0..6 concatenated)
  */
 public record InitToken(byte[] version, byte[] random, byte[] prime, byte[] publicKey, byte[] target,

@@ -1,6 +1,6 @@
 package lsk.wire;
 
-import lsk.LskException;
+import lsk.base.LskException;
 
 /** A token that does not follow the wire format (netstring framing or field layout). */
 public final class WireFormatException extends LskException {

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import lsk.cli.Io;
-import lsk.cli.Main;
+import lsk.cmd.Io;
+import lsk.Main;
 import org.junit.jupiter.api.Test;
 
 /** The bench command runs (one operation per measurement: no timing is checked) and names its lines. */

@@ -1,5 +1,6 @@
 package lsk.crypto;
 
+import lsk.base.Bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
-import lsk.keyfile.HmacAlg;
+import lsk.sk.HmacAlg;
 import org.junit.jupiter.api.Test;
 
 /** HMAC against RFC 4231, PBKDF2 against RFC 7914 section 11 and the RFC 6070-style SHA-2 vectors. */

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import lsk.LskException;
+import lsk.base.LskException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -10,12 +10,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import lsk.handshake.Entropy;
-import lsk.handshake.Flags;
+import lsk.sk.Flags;
 import lsk.handshake.Initiator;
 import lsk.kernel.KernelChannel;
 import lsk.kernel.ReplyBuffer;
 import lsk.kernel.UpcallLine;
-import lsk.keyfile.HmacAlg;
+import lsk.sk.HmacAlg;
 import lsk.keyfile.KeyConfig;
 import lsk.keyring.SkKeyring;
 

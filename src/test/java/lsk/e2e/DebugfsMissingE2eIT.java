@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import lsk.keyfile.HmacAlg;
+import lsk.sk.HmacAlg;
 import lsk.keyring.Keyring;
 import lsk.keyring.SkKeyring;
 import lsk.upcall.KeyPayload;

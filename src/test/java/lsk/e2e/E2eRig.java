@@ -10,7 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import lsk.LskException;
+import lsk.base.LskException;
 import lsk.crypto.Ffdhe;
 import lsk.demo.RequestKeyEntry;
 import lsk.gssd.Svcgssd;
@@ -19,10 +19,10 @@ import lsk.handshake.NodemapResolver;
 import lsk.handshake.Responder;
 import lsk.kernel.ChannelNative;
 import lsk.kernel.Downcalls;
-import lsk.kernel.Log;
+import lsk.cmd.Log;
 import lsk.kernel.LustreVersion;
-import lsk.kernel.SimKernel;
-import lsk.keyfile.HmacAlg;
+import lsk.kernel.sim.SimKernel;
+import lsk.sk.HmacAlg;
 import lsk.keyfile.KeyConfig;
 import lsk.keyring.Keyring;
 import lsk.keyring.KeyringException;
@@ -169,7 +169,7 @@ final class E2eRig implements AutoCloseable {
      * kernel version formats it; a client uuid only where that version sends the 12th field.
      */
     String callout(char svc, String clientUuid) {
-        return lsk.kernel.SimCallout.root(1, svc, 1, SERVER_NID, target(), CLIENT_NID,
+        return lsk.kernel.sim.SimCallout.root(1, svc, 1, SERVER_NID, target(), CLIENT_NID,
                 (int) ProcessHandle.current().pid(), clientUuid).format(kernel.kernel().abi());
     }
 

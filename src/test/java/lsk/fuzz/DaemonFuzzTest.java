@@ -16,7 +16,7 @@ import lsk.kernel.ChannelNative;
 import lsk.kernel.Downcalls;
 import lsk.kernel.LustreKernel;
 import lsk.kernel.ParamPaths;
-import lsk.kernel.SimKernel;
+import lsk.kernel.sim.SimKernel;
 import lsk.kernel.UpcallLine;
 
 /**
@@ -46,7 +46,7 @@ class DaemonFuzzTest {
                     Duration.ofSeconds(1), 1), responder, ChannelNative.load(), (lvl, m) -> log.add(m));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (lsk.LskException e) {
+        } catch (lsk.base.LskException e) {
             throw new IllegalStateException("native shim", e);
         }
     }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import lsk.handshake.KeySource;
+import lsk.keyfile.KeySource;
 import lsk.keyfile.KeyConfig;
 import lsk.keyfile.KeyFileCodec;
 import lsk.keyfile.KeyFileFormatException;

@@ -3,7 +3,7 @@ package lsk.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import lsk.crypto.DhGroups;
 import lsk.handshake.Entropy;
-import lsk.handshake.GssException;
+import lsk.sk.GssException;
 import lsk.handshake.Initiator;
 import lsk.kernel.KernelContext;
 import lsk.keyfile.KeyConfig;

@@ -2,7 +2,7 @@ package lsk.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
-import lsk.LskException;
+import lsk.base.LskException;
 import lsk.kernel.KernelAbi;
 import lsk.kernel.LustreVersion;
 

@@ -4,7 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.time.Duration;
 import lsk.crypto.DhGroups;
 import lsk.handshake.Entropy;
-import lsk.handshake.GssException;
+import lsk.sk.GssException;
 import lsk.handshake.NodemapResolver;
 import lsk.handshake.PrimePolicy;
 import lsk.handshake.Responder;

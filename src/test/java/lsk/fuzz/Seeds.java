@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.time.Clock;
-import lsk.handshake.GssException;
+import lsk.sk.GssException;
 import lsk.kernel.ReplyBuffer;
-import lsk.kernel.SkMech;
+import lsk.mech.SkMech;
 import lsk.kernel.UpcallLine;
 import lsk.keyfile.KeyFileCodec;
 import lsk.testutil.Vectors;
@@ -145,7 +145,7 @@ final class Seeds {
     }
 
     static byte[] concat(byte[]... parts) {
-        return lsk.crypto.Bytes.concat(parts);
+        return lsk.base.Bytes.concat(parts);
     }
 
     private static void cases(String file, String field, Map<String, byte[]> into) {

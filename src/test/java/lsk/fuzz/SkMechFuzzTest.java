@@ -5,8 +5,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import lsk.handshake.GssException;
-import lsk.kernel.SkMech;
+import lsk.sk.GssException;
+import lsk.mech.SkMech;
 import lsk.testutil.Vectors;
 
 /**

@@ -4,7 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import lsk.LskException;
+import lsk.base.LskException;
 import lsk.kernel.ReplyBuffer;
 import lsk.kernel.UpcallLine;
 import lsk.upcall.CalloutInfo;

@@ -17,9 +17,9 @@ import lsk.handshake.NodemapResolver;
 import lsk.handshake.Responder;
 import lsk.kernel.ChannelNative;
 import lsk.kernel.LustreKernel;
-import lsk.kernel.Log;
+import lsk.cmd.Log;
 import lsk.kernel.ParamPaths;
-import lsk.kernel.SimKernel;
+import lsk.kernel.sim.SimKernel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

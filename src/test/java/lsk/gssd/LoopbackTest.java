@@ -12,14 +12,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import lsk.handshake.GssException;
+import lsk.sk.GssException;
 import lsk.handshake.Responder;
 import lsk.kernel.ChannelNative;
 import lsk.kernel.KernelChannel;
-import lsk.kernel.Log;
+import lsk.cmd.Log;
 import lsk.kernel.ReplyBuffer;
-import lsk.kernel.SimKernel;
-import lsk.LskException;
+import lsk.kernel.sim.SimKernel;
+import lsk.base.LskException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import lsk.handshake.Entropy;
 import lsk.handshake.Initiator;
-import lsk.handshake.KeySource;
+import lsk.keyfile.KeySource;
 import lsk.handshake.NodemapResolver;
 import lsk.handshake.Responder;
 import lsk.handshake.RetryException;

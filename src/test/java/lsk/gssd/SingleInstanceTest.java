@@ -65,7 +65,7 @@ class SingleInstanceTest {
         first.get().close();
         assertEquals("held", probe(lock));
         Path link = java.nio.file.Files.createSymbolicLink(tmp.resolve("link.lock"), tmp.resolve("elsewhere"));
-        assertThrows(lsk.LskException.class, () -> SingleInstance.lockFile(link, DaemonNative.load()), "followed a link");
+        assertThrows(lsk.base.LskException.class, () -> SingleInstance.lockFile(link, DaemonNative.load()), "followed a link");
         assertTrue(!java.nio.file.Files.exists(tmp.resolve("elsewhere")));
     }
 

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import lsk.cli.Io;
+import lsk.cmd.Io;
 import org.junit.jupiter.api.Test;
 
 /** lsvcgssd's options, parsed as the C daemon's getopt string {@code fgkmnoR:svz} (plus lsk's own). */

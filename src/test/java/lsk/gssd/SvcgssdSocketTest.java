@@ -17,14 +17,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import lsk.LskException;
+import lsk.base.LskException;
 import lsk.handshake.Entropy;
 import lsk.handshake.NodemapResolver;
 import lsk.handshake.Responder;
 import lsk.kernel.ChannelNative;
 import lsk.kernel.LustreKernel;
 import lsk.kernel.ParamPaths;
-import lsk.kernel.SimKernel;
+import lsk.kernel.sim.SimKernel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

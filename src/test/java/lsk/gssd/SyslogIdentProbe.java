@@ -1,7 +1,7 @@
 package lsk.gssd;
 
 import com.sun.jna.Memory;
-import lsk.kernel.Log;
+import lsk.cmd.Log;
 
 /**
  * Child process of {@link SyslogIdentTest}: opens the log as the daemon does (plus LOG_PERROR,

@@ -1,5 +1,7 @@
 package lsk.handshake;
 
+import lsk.sk.Flags;
+import lsk.sk.GssException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +16,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import lsk.crypto.Bytes;
+import lsk.base.Bytes;
 import lsk.crypto.Dh;
 import lsk.crypto.DhGroup;
 import lsk.crypto.DhGroups;
@@ -193,7 +195,7 @@ class HandshakeRandomTest {
         BigInteger b = exponentForPowerOfTwo(a, 8 * (N - 3) - 1);
         byte[] reply = reply(shared, new byte[] {9, 9, 9, 9}, Dh.publicKey(groups.validate(P), b));
         RetryException e = assertThrows(RetryException.class, () -> ini.finish(reply));
-        assertEquals(lsk.LskException.Errno.EAGAIN, e.errno());
+        assertEquals(lsk.base.LskException.Errno.EAGAIN, e.errno());
 
         // Collision: the server picked our random; then a fresh attempt goes through.
         Scripted se = new Scripted();

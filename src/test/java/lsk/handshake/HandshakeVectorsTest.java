@@ -1,5 +1,7 @@
 package lsk.handshake;
 
+import lsk.keyfile.KeySource;
+import lsk.sk.GssException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -243,9 +245,9 @@ class HandshakeVectorsTest {
                 GssException e = assertThrows(GssException.class, () -> ini.finish(resp), name);
                 if (c.has("validate_rc") && c.get("validate_rc").getAsString().equals("-11")) {
                     assertInstanceOf(RetryException.class, e, name);
-                    assertEquals(lsk.LskException.Errno.EAGAIN, e.errno());
+                    assertEquals(lsk.base.LskException.Errno.EAGAIN, e.errno());
                 } else {
-                    assertEquals(lsk.LskException.Errno.EINVAL, e.errno(), name);
+                    assertEquals(lsk.base.LskException.Errno.EINVAL, e.errno(), name);
                 }
             }
             default -> fail("unknown outcome in " + name);

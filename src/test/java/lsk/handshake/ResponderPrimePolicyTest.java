@@ -1,5 +1,6 @@
 package lsk.handshake;
 
+import lsk.sk.GssException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import lsk.LskException.Errno;
+import lsk.base.LskException.Errno;
 import lsk.crypto.DhGroups;
 import lsk.keyfile.KeyConfig;
 import org.junit.jupiter.api.Test;

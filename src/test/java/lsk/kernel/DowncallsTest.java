@@ -14,13 +14,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-class DowncallsTest {
-    static final ChannelNative SHIM = load();
+public class DowncallsTest {
+    public static final ChannelNative SHIM = load();
 
     static ChannelNative load() {
         try {
             return ChannelNative.load();
-        } catch (lsk.LskException e) {
+        } catch (lsk.base.LskException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.OptionalLong;
-import lsk.LskException;
+import lsk.base.LskException;
 import org.junit.jupiter.api.Test;
 
 /** The one reader of a finished init_channel write, for both struct forms (offsets by hand). */

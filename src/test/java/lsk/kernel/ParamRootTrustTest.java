@@ -1,5 +1,7 @@
 package lsk.kernel;
 
+import lsk.kernel.sim.SimKernel;
+import lsk.kernel.sim.SimKernelCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,8 +18,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import lsk.LskException;
-import lsk.cli.Io;
+import lsk.base.LskException;
+import lsk.cmd.Io;
 import lsk.testutil.LocalUser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

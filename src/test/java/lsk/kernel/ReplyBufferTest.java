@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import lsk.LskException;
+import lsk.base.LskException;
 import org.junit.jupiter.api.Test;
 
 class ReplyBufferTest {

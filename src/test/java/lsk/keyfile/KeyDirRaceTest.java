@@ -242,7 +242,7 @@ class KeyDirRaceTest {
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("lsk.cli.Main");
+        cmd.add("lsk.Main");
         cmd.add("lgss_sk");
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);

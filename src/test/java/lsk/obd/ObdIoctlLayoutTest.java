@@ -25,7 +25,7 @@ class ObdIoctlLayoutTest {
     static ObdNative load() {
         try {
             return ObdNative.load();
-        } catch (lsk.LskException e) {
+        } catch (lsk.base.LskException e) {
             throw new AssertionError(e);
         }
     }

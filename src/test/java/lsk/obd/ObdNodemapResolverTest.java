@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import lsk.handshake.NodemapResolver;
-import lsk.kernel.Log;
+import lsk.cmd.Log;
 import lsk.kernel.LustreKernel;
 import lsk.kernel.LustreVersion;
 import lsk.kernel.ParamPaths;

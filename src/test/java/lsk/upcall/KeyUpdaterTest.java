@@ -11,8 +11,8 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import lsk.LskException;
-import lsk.kernel.Log;
+import lsk.base.LskException;
+import lsk.cmd.Log;
 import lsk.keyring.Keyring;
 import org.junit.jupiter.api.Test;
 

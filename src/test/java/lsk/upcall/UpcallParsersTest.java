@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import lsk.LskException;
-import lsk.handshake.Flags;
+import lsk.base.LskException;
+import lsk.sk.Flags;
 import lsk.kernel.KernelAbi;
-import lsk.kernel.SimCallout;
+import lsk.kernel.sim.SimCallout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;

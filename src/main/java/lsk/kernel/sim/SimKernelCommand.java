@@ -1,0 +1,73 @@
+package lsk.kernel.sim;
+
+import lsk.kernel.LustreVersion;
+import lsk.kernel.UpcallLine;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import lsk.base.LskException;
+import lsk.cmd.Command;
+import lsk.cmd.Io;
+
+/** {@code lsk simkernel}: runs a {@link SimKernel} until killed (demo, cross-process tests). */
+public final class SimKernelCommand implements Command {
+    public static final String USAGE = """
+            usage: lsk simkernel --root DIR [--lustre-version V] [--socket PATH] [--upcall PROGRAM]
+                                 [--client-nid U64] [--nodemap NAME]
+              Serves a simulated Lustre kernel parameter tree under DIR (use LSK_PARAM_ROOT=DIR for the
+              client and daemon): init_channel carries negotiations to lsvcgssd at PATH
+              (default /run/lsk/svcgssd.socket, lsvcgssd's); the server contexts it receives are logged by handle.
+              --lustre-version V  the version to play (default 2.17.54, master's layout): its parameter
+                                  tree, ioctl size and downcall layouts (2.16.x, 2.17.0, 2.17.51+ differ)
+              --upcall PROGRAM    what sptlrpc/gss/rsi_upcall holds: the program run per request as
+                                  PROGRAM -c rsicache -r LINE (lsk's target/native/l_getauth, or
+                                  Lustre's /usr/sbin/l_getauth); default NONE: the line is written to
+                                  the daemon's socket directly
+            """;
+
+    @Override
+    public int run(List<String> args, Io io) {
+        Path root = null, sock = Path.of("/run/lsk/svcgssd.socket"); // lsvcgssd's default
+        long nid = 0x0009000000000000L; // 0@lo
+        String nm = "default";
+        LustreVersion version = SimKernel.NEWEST;
+        String upcall = SimKernel.UPCALL_NONE;
+        try {
+            for (int i = 0; i < args.size(); i += 2) {
+                String a = args.get(i);
+                if (a.equals("-h") || a.equals("--help")) {
+                    io.out().print(USAGE);
+                    return 0;
+                }
+                if (i + 1 >= args.size()) {
+                    throw new LskException(a + " needs a value", LskException.Errno.EINVAL);
+                }
+                String v = args.get(i + 1);
+                switch (a) {
+                    case "--root" -> root = io.resolve(v);
+                    case "--socket" -> sock = io.resolve(v);
+                    case "--client-nid" -> nid = UpcallLine.strtoull(v, "client nid");
+                    case "--nodemap" -> nm = v;
+                    case "--lustre-version" -> version = LustreVersion.parse(v, "--lustre-version");
+                    case "--upcall" -> upcall = v.equals(SimKernel.UPCALL_NONE) ? v : io.resolve(v).toString();
+                    default -> throw new LskException("unknown option " + a, LskException.Errno.EINVAL);
+                }
+            }
+            if (root == null) {
+                throw new LskException("--root is required", LskException.Errno.EINVAL);
+            }
+            try (SimKernel k = SimKernel.start(new SimKernel.Config(root, version, sock, nid, nm, Duration.ofSeconds(30))
+                    .withUpcall(upcall),
+                    m -> io.err().println(m))) {
+                io.err().println("simkernel: serving " + k.kernel() + " under " + root);
+                Thread.currentThread().join();
+            }
+            return 0;
+        } catch (LskException e) {
+            io.err().println("simkernel: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            return 0;
+        }
+    }
+}
