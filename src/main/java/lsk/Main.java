@@ -33,7 +33,7 @@ public final class Main {
     }
 
     public static void main(String[] argv) {
-        int rc = run(Arrays.asList(argv), Io.system());
+        int rc = run(Arrays.asList(argv), Io.system(Main.class));
         System.out.flush();
         System.err.flush();
         System.exit(rc);

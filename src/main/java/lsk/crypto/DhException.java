@@ -1,5 +1,6 @@
 package lsk.crypto;
 
+import lsk.base.Errno;
 import lsk.base.LskException;
 
 /** A DH parameter or public key that must not be used (or, {@link DhBusyException}, was not checked). */

@@ -1,5 +1,6 @@
 package lsk.demo;
 
+import lsk.base.Errno;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -297,18 +298,18 @@ public final class Demo implements Command {
             Process p = pb.start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new LskException(script + " did not finish within 60 s", LskException.Errno.ETIMEDOUT);
+                throw new LskException(script + " did not finish within 60 s", Errno.ETIMEDOUT);
             }
             if (p.exitValue() != 0) {
                 throw new LskException(script + " " + String.join(" ", args) + " exited " + p.exitValue() + ": "
-                        + tail(log), LskException.Errno.EIO);
+                        + tail(log), Errno.EIO);
             }
         }
 
         private String startKernel() throws Exception {
             if (!Files.isExecutable(getauth)) {
                 throw new LskException("no l_getauth helper at " + getauth + " (build it: mvn -DskipTests package;"
-                        + " or name one with " + ENV_GETAUTH + ")", LskException.Errno.ENOENT);
+                        + " or name one with " + ENV_GETAUTH + ")", Errno.ENOENT);
             }
             kernel = SimKernel.start(new SimKernel.Config(dir.resolve("kernel"), version, dir.resolve("svcgssd.socket"),
                     CLIENT_NID, "default", NEGOTIATION_TIMEOUT, getauth.toString()),
@@ -331,7 +332,7 @@ public final class Demo implements Command {
             while (!lsk.kernel.KernelChannel.isSocket(sock) || !Files.readString(log).contains(serving)) {
                 if (!daemon.isAlive() || System.nanoTime() > end) {
                     throw new LskException("lsvcgssd did not start " + serving + ": " + tail(log),
-                            LskException.Errno.EIO);
+                            Errno.EIO);
                 }
                 Thread.sleep(20);
             }
@@ -385,7 +386,7 @@ public final class Demo implements Command {
                     Optional<KeyPayload.Failure> f = KeyPayload.asFailure(p);
                     if (f.isPresent()) {
                         throw new LskException("negotiation failed: " + f.get() + "; " + logTails(),
-                                LskException.Errno.EACCES);
+                                Errno.EACCES);
                     }
                     if (p.length > 1) {
                         return KeyPayload.parseSuccess(p);
@@ -396,16 +397,16 @@ public final class Demo implements Command {
                 Thread.sleep(5);
             }
             throw new LskException("key " + key + " not updated within " + NEGOTIATION_TIMEOUT.toSeconds() + " s: "
-                    + logTails(), LskException.Errno.ETIMEDOUT);
+                    + logTails(), Errno.ETIMEDOUT);
         }
 
         /** The kernel's view: import both contexts, exchange protected messages both ways. */
         private String verify(KeyPayload.Success c, boolean privacy) throws Exception {
             Downcalls.Rsc rsc = kernel.serverContext(c.handle()).orElseThrow(() -> new LskException(
-                    "no rsc downcall for handle " + HexFormat.of().formatHex(c.handle()), LskException.Errno.ENOENT));
+                    "no rsc downcall for handle " + HexFormat.of().formatHex(c.handle()), Errno.ENOENT));
             if (!rsc.mech().equals("sk") || !rscNodemapFits(rsc.nodemap())
                     || rsc.flags() != Downcalls.RSC_FLAG_ROOT || c.seqWindow() != SimKernel.SEQ_WINDOW) {
-                throw new LskException("rsc downcall or key payload fields unexpected", LskException.Errno.EPROTO);
+                throw new LskException("rsc downcall or key payload fields unexpected", Errno.EPROTO);
             }
             byte[] cctx = c.context(), sctx = rsc.context();
             try (SkMech client = SkMech.importContext(cctx, Clock.systemUTC());
@@ -413,7 +414,7 @@ public final class Demo implements Command {
                  SkMech serverOut = server.reverse()) {
                 if (client.privacy() != privacy || server.privacy() != privacy) {
                     throw new LskException("contexts " + (privacy ? "lack" : "carry") + " an encryption key",
-                            LskException.Errno.EPROTO);
+                            Errno.EPROTO);
                 }
                 byte[] req = "RPC request, client to server".getBytes(StandardCharsets.US_ASCII);
                 byte[] rep = "RPC reply, server to client".getBytes(StandardCharsets.US_ASCII);
@@ -461,12 +462,12 @@ public final class Demo implements Command {
             } catch (GssException e) {
                 return;
             }
-            throw new LskException("the kernel model accepted " + what, LskException.Errno.EPROTO);
+            throw new LskException("the kernel model accepted " + what, Errno.EPROTO);
         }
 
         private static void check(boolean ok, String what) throws LskException {
             if (!ok) {
-                throw new LskException(what + " did not give the message back", LskException.Errno.EPROTO);
+                throw new LskException(what + " did not give the message back", Errno.EPROTO);
             }
         }
 
@@ -477,7 +478,7 @@ public final class Demo implements Command {
                 KeyPayload.Success s = requestContext("t" + i, 'i');
                 t[i] = System.nanoTime() - t0;
                 if (kernel.serverContext(s.handle()).isEmpty()) {
-                    throw new LskException("request " + i + ": no server context", LskException.Errno.ENOENT);
+                    throw new LskException("request " + i + ": no server context", Errno.ENOENT);
                 }
             }
             Arrays.sort(t);

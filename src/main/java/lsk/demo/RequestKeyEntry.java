@@ -1,5 +1,6 @@
 package lsk.demo;
 
+import lsk.base.Errno;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -111,7 +112,7 @@ public final class RequestKeyEntry {
             return new RequestKeyEntry(conf, dir, base);
         } catch (IOException e) {
             removeDir(dir);
-            throw new LskException("request-key entry " + conf + ": " + e.getMessage(), LskException.Errno.EIO, e);
+            throw new LskException("request-key entry " + conf + ": " + e.getMessage(), Errno.EIO, e);
         } catch (LskException e) {
             removeDir(dir);
             throw e;
@@ -201,7 +202,7 @@ public final class RequestKeyEntry {
             }
         } catch (IOException e) {
             throw new LskException("stale request-key entries in " + places.requestKeyD() + ": " + e.getMessage(),
-                    LskException.Errno.EIO, e);
+                    Errno.EIO, e);
         }
         return removed;
     }

@@ -1,5 +1,6 @@
 package lsk.gssd;
 
+import lsk.base.Errno;
 import java.io.IOException;
 import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
@@ -34,7 +35,7 @@ final class Activation {
         }
         if (!fds.equals("1")) {
             throw new LskException("systemd passed " + fds + " sockets; lsvcgssd listens on exactly one"
-                    + " (one ListenStream= in lsvcgss.socket)", LskException.Errno.EINVAL);
+                    + " (one ListenStream= in lsvcgss.socket)", Errno.EINVAL);
         }
         long rc = sys.lsk_take_listen_fd();
         if (rc < 0) {
@@ -50,11 +51,11 @@ final class Activation {
         try {
             c = System.inheritedChannel();
         } catch (IOException e) {
-            throw new LskException("cannot use the passed socket: " + e.getMessage(), LskException.Errno.EINVAL, e);
+            throw new LskException("cannot use the passed socket: " + e.getMessage(), Errno.EINVAL, e);
         }
         if (c instanceof ServerSocketChannel s) {
             return s;
         }
-        throw new LskException("fd 0 is not the passed listening socket", LskException.Errno.EINVAL);
+        throw new LskException("fd 0 is not the passed listening socket", Errno.EINVAL);
     }
 }

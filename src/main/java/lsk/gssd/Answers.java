@@ -1,5 +1,6 @@
 package lsk.gssd;
 
+import lsk.base.Errno;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -66,7 +67,7 @@ final class Answers {
     void error(UpcallLine req, int major) {
         try {
             write(ParamPaths.RSI_DOWNCALL, Downcalls.encode(shim, new Downcalls.Rsi(req.hash(),
-                    -LskException.Errno.EACCES, major, 0, req.inHandle(), req.inToken(), new byte[0], new byte[0])));
+                    -Errno.EACCES, major, 0, req.inHandle(), req.inToken(), new byte[0], new byte[0])));
         } catch (LskException e) {
             log.log(Log.ERR, "ERROR: error downcall failed: " + e.getMessage());
         }
@@ -84,7 +85,7 @@ final class Answers {
         try {
             long hash = UpcallLine.strtoull(new String(raw, 0, sp, StandardCharsets.US_ASCII), "hash");
             write(ParamPaths.RSI_DOWNCALL, Downcalls.encode(shim, new Downcalls.Rsi(hash,
-                    -LskException.Errno.EACCES, GssException.GSS_S_FAILURE, 0, new byte[0], new byte[0],
+                    -Errno.EACCES, GssException.GSS_S_FAILURE, 0, new byte[0], new byte[0],
                     new byte[0], new byte[0])));
         } catch (LskException e) {
             // unparsable hash: nothing to answer

@@ -1,5 +1,6 @@
 package lsk.gssd;
 
+import lsk.base.Errno;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import lsk.base.LskException;
@@ -63,7 +64,7 @@ public interface DaemonNative extends Library {
             return Native.load("lskshim", DaemonNative.class);
         } catch (UnsatisfiedLinkError e) {
             throw new LskException("native shim liblskshim.so cannot be loaded (build with `mvn package`"
-                    + " on Linux x86_64 with gcc): " + e.getMessage(), LskException.Errno.EOPNOTSUPP, e);
+                    + " on Linux x86_64 with gcc): " + e.getMessage(), Errno.EOPNOTSUPP, e);
         }
     }
 }

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import lsk.cmd.Io;
-import lsk.Main;
 
 /**
  * lsvcgssd's start without {@code -f}, as the C daemon's: the command returns only once the
@@ -80,7 +79,7 @@ final class Detach {
      *         instance runs, as C); 1 when it cannot be started or dies without a word
      */
     static int parent(String command, List<String> args, Io io, boolean passedSocket) {
-        ProcessBuilder pb = new ProcessBuilder(childCommand(command, args)).directory(new File("/"))
+        ProcessBuilder pb = new ProcessBuilder(io.selfCommand(command, args)).directory(new File("/"))
                 .redirectInput(passedSocket ? ProcessBuilder.Redirect.INHERIT
                         : ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
@@ -134,25 +133,5 @@ final class Detach {
         } catch (NumberFormatException e) {
             return 1;
         }
-    }
-
-    /** This JVM's command line with absolute class path entries, running {@code lsk <command> args}. */
-    static List<String> childCommand(String command, List<String> args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        List<String> cp = new ArrayList<>();
-        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (!e.isEmpty()) {
-                cp.add(Path.of(e).toAbsolutePath().toString());
-            }
-        }
-        cmd.add("-cp");
-        cmd.add(String.join(File.pathSeparator, cp));
-        cmd.add(Main.class.getName());
-        cmd.add(command);
-        cmd.addAll(args);
-        return cmd;
     }
 }

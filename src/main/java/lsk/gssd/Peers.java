@@ -1,5 +1,6 @@
 package lsk.gssd;
 
+import lsk.base.Errno;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.FileSystems;
@@ -34,7 +35,7 @@ final class Peers {
             return new Peers(new HashSet<>(List.of(users.lookupPrincipalByName("0"),
                     users.lookupPrincipalByName(Long.toString(euid)))));
         } catch (IOException e) {
-            throw new LskException("cannot look up uid 0: " + e.getMessage(), LskException.Errno.EINVAL, e);
+            throw new LskException("cannot look up uid 0: " + e.getMessage(), Errno.EINVAL, e);
         }
     }
 

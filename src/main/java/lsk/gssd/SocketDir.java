@@ -1,5 +1,6 @@
 package lsk.gssd;
 
+import lsk.base.Errno;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ final class SocketDir {
             // checked below, whoever made it
         } catch (IOException e) {
             throw new LskException("cannot create the socket directory " + dir + ": " + e.getMessage(),
-                    LskException.Errno.EACCES, e);
+                    Errno.EACCES, e);
         }
         if (Files.isSymbolicLink(dir)) {
             throw new LskException(dir + " is a symbolic link; the socket directory must be a directory of root's",
@@ -46,7 +47,7 @@ final class SocketDir {
             }
             a = Files.readAttributes(dir, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
-            throw new LskException("cannot check " + dir + ": " + e.getMessage(), LskException.Errno.EACCES, e);
+            throw new LskException("cannot check " + dir + ": " + e.getMessage(), Errno.EACCES, e);
         }
         int uid = (Integer) a.get("uid");
         int mode = (Integer) a.get("mode") & 07777;

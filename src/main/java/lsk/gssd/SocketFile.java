@@ -1,5 +1,6 @@
 package lsk.gssd;
 
+import lsk.base.Errno;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -97,7 +98,7 @@ final class SocketFile implements AutoCloseable {
             if (e instanceof LskException le) {
                 throw le;
             }
-            throw new LskException("cannot listen on " + path + ": " + e.getMessage(), LskException.Errno.EACCES, e);
+            throw new LskException("cannot listen on " + path + ": " + e.getMessage(), Errno.EACCES, e);
         }
     }
 
@@ -115,7 +116,7 @@ final class SocketFile implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new LskException("the socket passed by systemd is not usable: " + e.getMessage(),
-                    LskException.Errno.EINVAL, e);
+                    Errno.EINVAL, e);
         }
         return new SocketFile(path, ch, null);
     }
@@ -127,9 +128,9 @@ final class SocketFile implements AutoCloseable {
                 return a.getPath();
             }
         } catch (IOException e) {
-            throw new LskException("the passed socket: " + e.getMessage(), LskException.Errno.EINVAL, e);
+            throw new LskException("the passed socket: " + e.getMessage(), Errno.EINVAL, e);
         }
-        throw new LskException("the passed socket is not bound to a path", LskException.Errno.EINVAL);
+        throw new LskException("the passed socket is not bound to a path", Errno.EINVAL);
     }
 
     ServerSocketChannel channel() {

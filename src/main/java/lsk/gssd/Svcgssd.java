@@ -1,5 +1,6 @@
 package lsk.gssd;
 
+import lsk.base.Errno;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -135,7 +136,7 @@ public final class Svcgssd implements AutoCloseable {
         } catch (IOException | LskException e) {
             close();
             throw new LskException("cannot listen on " + socket.path() + ": " + e.getMessage(),
-                    LskException.Errno.EACCES, e);
+                    Errno.EACCES, e);
         }
         thread = new Thread(reader, "svcgssd-reader");
         thread.setDaemon(true);

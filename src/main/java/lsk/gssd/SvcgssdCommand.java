@@ -76,7 +76,7 @@ public final class SvcgssdCommand implements Command {
     public int run(List<String> args, Io io) {
         boolean child = io.env().containsKey(Detach.ENV_CHILD);
         if (child) {
-            io = new Io(io.in(), io.out(), io.err(), Detach.parentDirectory(io), io.env());
+            io = io.withCwd(Detach.parentDirectory(io));
         }
         Parsed o = parse(args, io);
         if (o.exit() >= 0) {

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
-import lsk.base.LskException.Errno;
+import lsk.base.Errno;
 import lsk.base.Bytes;
 import lsk.crypto.Dh;
 import lsk.crypto.DhException;

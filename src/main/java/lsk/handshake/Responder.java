@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import lsk.base.LskException;
-import lsk.base.LskException.Errno;
+import lsk.base.Errno;
 import lsk.base.Bytes;
 import lsk.crypto.Dh;
 import lsk.crypto.DhBusyException;

@@ -1,5 +1,6 @@
 package lsk.handshake;
 
+import lsk.base.Errno;
 import lsk.sk.GssException;
 import lsk.base.LskException;
 
@@ -9,6 +10,6 @@ import lsk.base.LskException;
  */
 public final class RetryException extends GssException {
     public RetryException(String message) {
-        super(message, GSS_S_FAILURE, 0, LskException.Errno.EAGAIN);
+        super(message, GSS_S_FAILURE, 0, Errno.EAGAIN);
     }
 }

@@ -1,5 +1,6 @@
 package lsk.kernel;
 
+import lsk.base.Errno;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -54,13 +55,13 @@ public record InitOutcome(long status, OptionalLong replyLength) {
         if (writeErrno < 0) {
             // lgss_keyring makes any failed write EACCES for the key; the real errno is logged.
             throw new LskException("write of the " + layout.size + "-byte lgssd_ioctl_param to " + path
-                    + " failed: errno " + -writeErrno + (writeErrno == -LskException.Errno.EINVAL
+                    + " failed: errno " + -writeErrno + (writeErrno == -Errno.EINVAL
                     ? " (the kernel takes another size or version: is the Lustre version right?)" : ""),
-                    LskException.Errno.EACCES);
+                    Errno.EACCES);
         }
         InitOutcome o = read(layout, paramAfterWrite, statusPointee);
         if (o.status != 0) {
-            int errno = o.status < 0 && o.status >= -MAX_ERRNO ? (int) -o.status : LskException.Errno.EPROTO;
+            int errno = o.status < 0 && o.status >= -MAX_ERRNO ? (int) -o.status : Errno.EPROTO;
             throw new LskException("kernel negotiation for " + uuid + " failed: status " + o.status, errno);
         }
         int length = reply.length;
@@ -68,7 +69,7 @@ public record InitOutcome(long status, OptionalLong replyLength) {
             long n = o.replyLength.getAsLong();
             if (n < 0 || n > reply.length) {
                 throw new LskException("kernel reports a reply of " + Long.toUnsignedString(n) + " bytes in a "
-                        + reply.length + "-byte buffer", LskException.Errno.EPROTO);
+                        + reply.length + "-byte buffer", Errno.EPROTO);
             }
             // 0 is taken as "not reported" (lgss_keyring never reads it): the whole buffer.
             length = n > 0 ? (int) n : reply.length;

@@ -1,5 +1,6 @@
 package lsk.kernel;
 
+import lsk.base.Errno;
 import java.util.List;
 import java.util.Map;
 import lsk.base.LskException;
@@ -102,11 +103,11 @@ public enum KernelAbi {
         if (v.compareTo(V2_16.from) < 0) {
             throw new LskException("Lustre " + v + " is not supported: the 2.15 LTS server protocol (sunrpc cache"
                     + " channels) is not implemented by lsk yet; lsk supports 2.15.59 (2.16.x) and later",
-                    LskException.Errno.EOPNOTSUPP);
+                    Errno.EOPNOTSUPP);
         }
         if (v.major() != 2) {
             throw new LskException("Lustre " + v + " is newer than any version lsk knows (2.x)",
-                    LskException.Errno.EOPNOTSUPP);
+                    Errno.EOPNOTSUPP);
         }
         KernelAbi found = V2_16;
         for (KernelAbi a : values()) {

@@ -1,5 +1,6 @@
 package lsk.kernel;
 
+import lsk.base.Errno;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +54,7 @@ public record LustreKernel(ParamPaths paths, LustreVersion version, KernelAbi ab
             byte[] b = in.readNBytes(MAX_VERSION_FILE + 1);
             if (b.length > MAX_VERSION_FILE) {
                 throw new LskException(f + ": longer than " + MAX_VERSION_FILE + " bytes, not a version",
-                        LskException.Errno.EINVAL);
+                        Errno.EINVAL);
             }
             String s = new String(b, StandardCharsets.US_ASCII);
             int nl = s.indexOf('\n');
@@ -61,10 +62,10 @@ public record LustreKernel(ParamPaths paths, LustreVersion version, KernelAbi ab
         } catch (NoSuchFileException ex) {
             throw new LskException("cannot tell the running Lustre version: " + f + " does not exist (is the"
                     + " Lustre module loaded?); name it with --lustre-version or " + KernelAbi.ENV_VERSION,
-                    LskException.Errno.ENOENT);
+                    Errno.ENOENT);
         } catch (IOException ex) {
             throw new LskException("cannot read the running Lustre version from " + f + ": " + ex.getMessage(),
-                    LskException.Errno.EIO, ex);
+                    Errno.EIO, ex);
         }
     }
 

@@ -1,5 +1,6 @@
 package lsk.kernel;
 
+import lsk.base.Errno;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lsk.base.LskException;
@@ -24,7 +25,7 @@ public record LustreVersion(int major, int minor, int patch, int fix, String tex
         Matcher m = FORM.matcher(t);
         if (!m.matches()) {
             throw new LskException(source + ": '" + printable(t) + "' is not a Lustre version (expected"
-                    + " major.minor.patch, e.g. 2.16.1)", LskException.Errno.EINVAL);
+                    + " major.minor.patch, e.g. 2.16.1)", Errno.EINVAL);
         }
         return new LustreVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
                 Integer.parseInt(m.group(3)), m.group(4) == null ? 0 : Integer.parseInt(m.group(4)),

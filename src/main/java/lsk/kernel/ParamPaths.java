@@ -1,5 +1,6 @@
 package lsk.kernel;
 
+import lsk.base.Errno;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ public record ParamPaths(Path root) {
     public Path require(String param) throws LskException {
         return find(param).orElseThrow(() -> new LskException("Lustre parameter " + param + " not found under "
                 + root + " (" + String.join(", ", BASES) + "); is the Lustre ptlrpc_gss module loaded?",
-                LskException.Errno.ENOENT));
+                Errno.ENOENT));
     }
 
     /**
@@ -83,7 +84,7 @@ public record ParamPaths(Path root) {
         }
         throw new LskException("Lustre parameter " + param + " not found: Lustre " + version + " ("
                 + abi.range + ") keeps it in " + tree.name().toLowerCase() + " at " + where + why,
-                LskException.Errno.ENOENT);
+                Errno.ENOENT);
     }
 
     /**

@@ -1,5 +1,6 @@
 package lsk.kernel;
 
+import lsk.base.Errno;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import lsk.base.LskException;
@@ -55,7 +56,7 @@ public record ReplyBuffer(int result, int major, int minor, int seqWindow, byte[
     }
 
     private static LskException bad(String what) {
-        return new LskException("negotiation reply buffer " + what, LskException.Errno.EPROTO);
+        return new LskException("negotiation reply buffer " + what, Errno.EPROTO);
     }
 
     /** The buffer as the kernel fills it (used by the simulated kernel). */

@@ -1,5 +1,6 @@
 package lsk.kernel;
 
+import lsk.base.Errno;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -58,7 +59,7 @@ public final class SocketKernelChannel implements KernelChannel {
             InputStream in = Channels.newInputStream(ch);
             byte[] rcBytes = in.readNBytes(8);
             if (rcBytes.length < 8) {
-                throw new LskException("simulated kernel at " + path + " closed the channel", LskException.Errno.EIO);
+                throw new LskException("simulated kernel at " + path + " closed the channel", Errno.EIO);
             }
             long rc = ByteBuffer.wrap(rcBytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
             byte[] copied = part(in, "copied-back struct");
@@ -66,31 +67,31 @@ public final class SocketKernelChannel implements KernelChannel {
             byte[] replied = part(in, "reply");
             if ((copied.length != 0 && copied.length != param.length) || (pointee.length != 0 && pointee.length != 8)) {
                 throw new LskException("simulated kernel answer: " + copied.length + "-byte struct, "
-                        + pointee.length + "-byte status", LskException.Errno.EPROTO);
+                        + pointee.length + "-byte status", Errno.EPROTO);
             }
-            long writeErrno = rc < 0 ? rc : rc == param.length ? 0 : -LskException.Errno.EIO;
+            long writeErrno = rc < 0 ? rc : rc == param.length ? 0 : -Errno.EIO;
             byte[] after = copied.length > 0 ? copied : param;
             long status = pointee.length == 8 ? ByteBuffer.wrap(pointee).order(ByteOrder.LITTLE_ENDIAN).getLong() : 0;
             byte[] reply = new byte[ReplyBuffer.SIZE];
             System.arraycopy(replied, 0, reply, 0, replied.length);
             return InitOutcome.complete(path, layout, r.uuid(), writeErrno, after, status, reply);
         } catch (IOException e) {
-            throw new LskException("init_channel " + path + ": " + e.getMessage(), LskException.Errno.EIO, e);
+            throw new LskException("init_channel " + path + ": " + e.getMessage(), Errno.EIO, e);
         }
     }
 
     private static byte[] part(InputStream in, String what) throws IOException, LskException {
         byte[] len = in.readNBytes(4);
         if (len.length < 4) {
-            throw new LskException("simulated kernel answer truncated before the " + what, LskException.Errno.EPROTO);
+            throw new LskException("simulated kernel answer truncated before the " + what, Errno.EPROTO);
         }
         int n = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getInt();
         if (n < 0 || n > MAX_PART) {
-            throw new LskException("simulated kernel answer: " + what + " of " + n + " bytes", LskException.Errno.EPROTO);
+            throw new LskException("simulated kernel answer: " + what + " of " + n + " bytes", Errno.EPROTO);
         }
         byte[] b = in.readNBytes(n);
         if (b.length != n) {
-            throw new LskException("simulated kernel answer: " + what + " truncated", LskException.Errno.EPROTO);
+            throw new LskException("simulated kernel answer: " + what + " truncated", Errno.EPROTO);
         }
         return b;
     }

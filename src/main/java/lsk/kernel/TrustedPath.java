@@ -1,5 +1,6 @@
 package lsk.kernel;
 
+import lsk.base.Errno;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ public final class TrustedPath {
         } catch (IOException | RuntimeException e) {
             // fall through
         }
-        throw new LskException("cannot tell this process's uid from /proc/self/status", LskException.Errno.EIO);
+        throw new LskException("cannot tell this process's uid from /proc/self/status", Errno.EIO);
     }
 
     /**
@@ -153,9 +154,9 @@ public final class TrustedPath {
         try {
             return Files.readAttributes(p, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
-            throw new LskException(what + ": " + p + " does not exist", LskException.Errno.ENOENT);
+            throw new LskException(what + ": " + p + " does not exist", Errno.ENOENT);
         } catch (IOException | UnsupportedOperationException e) {
-            throw new LskException(what + ": cannot stat " + p + ": " + e.getMessage(), LskException.Errno.EIO);
+            throw new LskException(what + ": cannot stat " + p + ": " + e.getMessage(), Errno.EIO);
         }
     }
 
@@ -173,6 +174,6 @@ public final class TrustedPath {
     }
 
     private static LskException refused(String what, String why) {
-        return new LskException(what + ": " + why + ": refused", LskException.Errno.EPERM);
+        return new LskException(what + ": " + why + ": refused", Errno.EPERM);
     }
 }

@@ -1,5 +1,6 @@
 package lsk.kernel;
 
+import lsk.base.Errno;
 import java.nio.charset.StandardCharsets;
 import lsk.base.LskException;
 import lsk.keyfile.Base64Url;

@@ -1,5 +1,6 @@
 package lsk.keyfile;
 
+import lsk.base.Errno;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -60,7 +61,7 @@ interface FsafeNative extends Library {
             return Native.load("lskshim", FsafeNative.class);
         } catch (UnsatisfiedLinkError e) {
             throw new LskException("native shim liblskshim.so cannot be loaded (build with `mvn package`"
-                    + " on Linux x86_64 with gcc): " + e.getMessage(), LskException.Errno.EOPNOTSUPP, e);
+                    + " on Linux x86_64 with gcc): " + e.getMessage(), Errno.EOPNOTSUPP, e);
         }
     }
 }

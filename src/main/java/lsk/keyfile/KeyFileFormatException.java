@@ -1,5 +1,6 @@
 package lsk.keyfile;
 
+import lsk.base.Errno;
 import lsk.base.LskException;
 
 /** A key file whose bytes do not form a key image. The message is the C tool's where it has one. */

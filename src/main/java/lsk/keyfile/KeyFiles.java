@@ -1,5 +1,6 @@
 package lsk.keyfile;
 
+import lsk.base.Errno;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -253,14 +254,14 @@ public final class KeyFiles {
             return f.errno();
         }
         if (e instanceof NoSuchFileException) {
-            return LskException.Errno.ENOENT;
+            return Errno.ENOENT;
         }
         if (e instanceof FileAlreadyExistsException) {
-            return LskException.Errno.EEXIST;
+            return Errno.EEXIST;
         }
         if (e instanceof AccessDeniedException) {
-            return LskException.Errno.EACCES;
+            return Errno.EACCES;
         }
-        return LskException.Errno.EIO;
+        return Errno.EIO;
     }
 }

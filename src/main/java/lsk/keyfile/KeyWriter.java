@@ -1,5 +1,6 @@
 package lsk.keyfile;
 
+import lsk.base.Errno;
 import java.io.IOException;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -43,7 +44,7 @@ final class KeyWriter {
                 // Resolved to a regular file when the directory was opened: something swapped it.
                 throw new LskException("error: opening '" + display + "': " + name + " in " + dir.path()
                         + " is " + (now.get().isLink() ? "a symbolic link" : "not a regular file")
-                        + " now: refusing to replace it", LskException.Errno.EPERM);
+                        + " now: refusing to replace it", Errno.EPERM);
             }
         }
         Optional<Integer> unnamed = Boolean.getBoolean(NAMED_TEMP_PROPERTY) ? Optional.empty() : dir.tmpfile();
@@ -102,12 +103,12 @@ final class KeyWriter {
         if ((st.mode() & 0022) != 0) {
             throw new LskException("error: opening '" + display + "': key directory " + dir.path()
                     + " is writable by group or others (mode 0" + Integer.toOctalString(st.mode() & 07777)
-                    + "): refusing to write a key there", LskException.Errno.EACCES);
+                    + "): refusing to write a key there", Errno.EACCES);
         }
         if (st.uid() != 0 && st.uid() != dir.euid()) {
             throw new LskException("error: opening '" + display + "': key directory " + dir.path()
                     + " is owned by uid " + st.uid() + ", neither root nor this user: refusing to write a key there",
-                    LskException.Errno.EACCES);
+                    Errno.EACCES);
         }
     }
 

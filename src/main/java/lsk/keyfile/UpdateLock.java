@@ -1,5 +1,6 @@
 package lsk.keyfile;
 
+import lsk.base.Errno;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -59,13 +60,13 @@ public final class UpdateLock implements AutoCloseable {
                     KeyDir.Stat st = dir.fstat(fd);
                     if (!st.isRegular()) {
                         throw new LskException("Error opening key file '" + display + "': not a regular file",
-                                LskException.Errno.EINVAL);
+                                Errno.EINVAL);
                     }
                     while (!dir.tryLock(fd, display)) {
                         if (System.nanoTime() - deadline > 0) {
                             throw new LskException("error: locking '" + display + "': still held by another process"
                                     + " after " + timeout.toSeconds() + " s (another lgss_sk -m or key"
-                                    + " conversion?); try again later", LskException.Errno.ETIMEDOUT);
+                                    + " conversion?); try again later", Errno.ETIMEDOUT);
                         }
                         Thread.sleep(POLL_MS);
                     }
@@ -87,7 +88,7 @@ public final class UpdateLock implements AutoCloseable {
         } catch (InterruptedException e) {
             dir.close();
             Thread.currentThread().interrupt();
-            throw new LskException("error: locking '" + display + "': interrupted", LskException.Errno.EIO);
+            throw new LskException("error: locking '" + display + "': interrupted", Errno.EIO);
         } catch (LskException | RuntimeException e) {
             dir.close();
             throw e;

@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.function.Predicate;
-import lsk.base.LskException.Errno;
+import lsk.base.Errno;
 
 /**
  * The Linux kernel key retention service, through the native shim: a narrow, typed view of

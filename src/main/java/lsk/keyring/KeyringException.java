@@ -1,5 +1,6 @@
 package lsk.keyring;
 
+import lsk.base.Errno;
 import lsk.base.LskException;
 
 /**
@@ -7,7 +8,7 @@ import lsk.base.LskException;
  * operation and the key serial, never a payload.
  */
 public final class KeyringException extends LskException {
-    /** EKEYREVOKED: the key was revoked (not in {@link LskException.Errno}). */
+    /** EKEYREVOKED: the key was revoked (not in {@link Errno}). */
     public static final int EKEYREVOKED = 128;
     public static final int EDQUOT = 122;
     public static final int ENOTDIR = 20;

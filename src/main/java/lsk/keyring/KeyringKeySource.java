@@ -1,5 +1,6 @@
 package lsk.keyring;
 
+import lsk.base.Errno;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -70,7 +71,7 @@ public final class KeyringKeySource implements KeySource {
             }
         }
         if (weak != null && out.isEmpty()) {
-            throw new LskException(weak, LskException.Errno.ENOKEY);
+            throw new LskException(weak, Errno.ENOKEY);
         }
         if (weak != null) {
             LOG.log(System.Logger.Level.WARNING, weak);

@@ -14,7 +14,7 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.random.RandomGenerator;
 import lsk.base.LskException;
-import lsk.base.LskException.Errno;
+import lsk.base.Errno;
 import lsk.keyfile.KeyConfig;
 import lsk.lnet.Nid;
 import lsk.keyfile.KeyFileCodec;

@@ -9,5 +9,7 @@
  *   <li>{@link lsk.keyring.KeyringKeySource}: the keys a handshake may use, read back from @u
  *       (every generation during a key rotation).</li>
  * </ul>
+ *
+ * <p>May import: lsk.base, lsk.sk, lsk.keyfile, lsk.lnet.
  */
 package lsk.keyring;

@@ -1,5 +1,6 @@
 package lsk.lgsssk;
 
+import lsk.base.Errno;
 import lsk.cmd.Command;
 import lsk.cmd.Getopt;
 import lsk.cmd.Io;
@@ -105,7 +106,7 @@ public final class LgssSk implements Command {
     static final long DEFAULT_EXPIRE = 604800;
     static final int DEFAULT_KEYLEN = 256;
     static final int DEFAULT_PRIME_BITS = 2048;
-    static final int ENOKEY = LskException.Errno.ENOKEY;
+    static final int ENOKEY = Errno.ENOKEY;
 
     /** Where each run's options go (one instance per run: no shared mutable state). */
     private static final class Options {
@@ -593,7 +594,7 @@ public final class LgssSk implements Command {
         }
         if (bits < 16) {
             throw new LskException("error: generating SSK prime failed: prime length " + bits + " too small",
-                    LskException.Errno.EINVAL);
+                    Errno.EINVAL);
         }
         try {
             BigInteger p = SafePrimeGenerator.create().generate(bits);
@@ -601,7 +602,7 @@ public final class LgssSk implements Command {
             return raw[0] == 0 ? Arrays.copyOfRange(raw, 1, raw.length) : raw;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LskException("error: generating SSK prime failed: interrupted", LskException.Errno.EIO);
+            throw new LskException("error: generating SSK prime failed: interrupted", Errno.EIO);
         }
     }
 
@@ -657,7 +658,7 @@ public final class LgssSk implements Command {
             // Like ssh: refuse a key others may read or change (group rw, other wx).
             if ((mode & 0073) != 0) {
                 err.print("Shared key files must be readable/writeable only by owner\n");
-                return -LskException.Errno.EACCES;
+                return -Errno.EACCES;
             }
             KeyConfig c = kf.config();
             Optional<String> bad = KeyValidation.check(c);
@@ -770,7 +771,7 @@ public final class LgssSk implements Command {
             Optional<String> bad = KeyValidation.check(c);
             if (bad.isPresent()) {
                 err.print(bad.get() + "\n");
-                rc = -LskException.Errno.EINVAL;
+                rc = -Errno.EINVAL;
             } else {
                 SkKeyring kr;
                 try {
@@ -802,12 +803,12 @@ public final class LgssSk implements Command {
 
     private static int errnoOf(IOException e) {
         if (e instanceof java.nio.file.NoSuchFileException) {
-            return LskException.Errno.ENOENT;
+            return Errno.ENOENT;
         }
         if (e instanceof java.nio.file.AccessDeniedException) {
-            return LskException.Errno.EACCES;
+            return Errno.EACCES;
         }
-        return LskException.Errno.EIO;
+        return Errno.EIO;
     }
 
     /** C atoi (glibc: strtol clamped to long, then truncated to int). */

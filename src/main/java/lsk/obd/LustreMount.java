@@ -1,5 +1,6 @@
 package lsk.obd;
 
+import lsk.base.Errno;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,7 @@ public final class LustreMount {
         }
         Optional<String> fs = splitLov(lov);
         if (fs.isEmpty()) {
-            throw new Failure(fsnameLine(arg, -LskException.Errno.EINVAL), -LskException.Errno.EINVAL);
+            throw new Failure(fsnameLine(arg, -Errno.EINVAL), -Errno.EINVAL);
         }
         return fs.get();
     }
@@ -100,7 +101,7 @@ public final class LustreMount {
         String fs = fsname(arg, dir);
         if (!fs.equals(keyFsname)) {
             throw new Failure("Lustre mount " + arg + " is of file system '" + fs + "', the key is for '"
-                    + keyFsname + "'\n", -LskException.Errno.EINVAL);
+                    + keyFsname + "'\n", -Errno.EINVAL);
         }
         return clientUuid(arg, dir, params);
     }
@@ -114,22 +115,22 @@ public final class LustreMount {
     /** {@code lmv/<name>/uuid}: the first line, 1 to 39 printable characters without ':'. */
     static String readUuid(ParamPaths params, String lmv) throws LskException {
         if (!lmv.matches("[A-Za-z0-9_.-]{1,127}") || lmv.equals(".") || lmv.equals("..")) {
-            throw new LskException("LMV device name '" + lmv + "' is not a valid device name", LskException.Errno.EINVAL);
+            throw new LskException("LMV device name '" + lmv + "' is not a valid device name", Errno.EINVAL);
         }
         String param = "lmv/" + lmv + "/uuid";
         Path p = params.find(param).orElseThrow(() -> new LskException("parameter " + param + " not found",
-                LskException.Errno.ENOENT));
+                Errno.ENOENT));
         byte[] b;
         try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
             b = in.readNBytes(UUID_MAX + 2);
         } catch (IOException e) {
-            throw new LskException("cannot read " + p + ": " + e.getMessage(), LskException.Errno.EIO, e);
+            throw new LskException("cannot read " + p + ": " + e.getMessage(), Errno.EIO, e);
         }
         String s = new String(b, StandardCharsets.ISO_8859_1);
         int nl = s.indexOf('\n');
         String uuid = nl >= 0 ? s.substring(0, nl) : s;
         if (!uuid.matches("[\\x21-\\x39\\x3b-\\x7e]{1," + UUID_MAX + "}")) {
-            throw new LskException(p + " does not hold a client UUID", LskException.Errno.EINVAL);
+            throw new LskException(p + " does not hold a client UUID", Errno.EINVAL);
         }
         return uuid;
     }

@@ -1,5 +1,6 @@
 package lsk.obd;
 
+import lsk.base.Errno;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -92,7 +93,7 @@ public final class ObdNodemapResolver implements NodemapResolver {
                 }
                 if (n < 0) {
                     log.log(Log.INFO, "nodemap lookup by SHA on " + name + ": " + err(n)
-                            + (n == -LskException.Errno.EPERM ? " (nodemap lacks gssonly_identification)" : ""));
+                            + (n == -Errno.EPERM ? " (nodemap lacks gssonly_identification)" : ""));
                     return Optional.empty();
                 }
                 Optional<String> v = validName(buf, (int) n);

@@ -9,5 +9,7 @@
  *   <li>{@link lsk.obd.LustreMount}: fsname and client UUID of a client mount for
  *       {@code lgss_sk -l KEY -u DIR}, by the ioctls liblustreapi uses.</li>
  * </ul>
+ *
+ * <p>May import: lsk.base, lsk.cmd, lsk.sk, lsk.kernel, lsk.handshake.
  */
 package lsk.obd;

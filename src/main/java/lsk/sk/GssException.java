@@ -1,5 +1,6 @@
 package lsk.sk;
 
+import lsk.base.Errno;
 import lsk.base.LskException;
 
 /**

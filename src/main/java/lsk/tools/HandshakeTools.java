@@ -1,5 +1,6 @@
 package lsk.tools;
 
+import lsk.base.Errno;
 import lsk.cmd.Command;
 import lsk.cmd.Io;
 import java.io.IOException;
@@ -198,14 +199,14 @@ public final class HandshakeTools {
             file = Files.readAllBytes(p);
         } catch (IOException e) {
             throw new LskException("cannot read --" + option + " '" + name + "': " + e.getMessage(),
-                    LskException.Errno.EIO, e);
+                    Errno.EIO, e);
         }
         byte[] image = null;
         try {
             image = KeyFileCodec.isAscii(file) ? KeyFileCodec.asciiPayload(file) : file;
             return KeyFileCodec.decodeBinary(image);
         } catch (KeyFileFormatException e) {
-            throw new LskException("--" + option + " '" + name + "': " + e.getMessage(), LskException.Errno.EINVAL, e);
+            throw new LskException("--" + option + " '" + name + "': " + e.getMessage(), Errno.EINVAL, e);
         } finally {
             java.util.Arrays.fill(file, (byte) 0);
             if (image != null) {

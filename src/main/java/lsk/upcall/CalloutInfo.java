@@ -1,5 +1,6 @@
 package lsk.upcall;
 
+import lsk.base.Errno;
 import lsk.base.LskException;
 import lsk.sk.Flags;
 import lsk.kernel.KernelAbi;

@@ -1,5 +1,6 @@
 package lsk.upcall;
 
+import lsk.base.Errno;
 import java.time.Duration;
 import lsk.base.LskException;
 import lsk.cmd.Log;
@@ -85,7 +86,7 @@ public final class KeyUpdater {
                 }
                 return;
             } catch (LskException e) {
-                if (e.errno() != LskException.Errno.EAGAIN) {
+                if (e.errno() != Errno.EAGAIN) {
                     throw e;
                 }
                 long elapsed = clock.nanoTime() - start;

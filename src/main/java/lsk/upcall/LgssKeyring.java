@@ -1,5 +1,6 @@
 package lsk.upcall;
 
+import lsk.base.Errno;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -135,7 +136,7 @@ public final class LgssKeyring implements Command {
             if (!co.rootCred()) {
                 if (co.uid() != currentUid()) {
                     throw new LskException("user credentials for uid " + co.uid()
-                            + " need an identity switch, not supported", LskException.Errno.EOPNOTSUPP);
+                            + " need an identity switch, not supported", Errno.EOPNOTSUPP);
                 }
                 inst = Keyring.USER;
             }
@@ -162,7 +163,7 @@ public final class LgssKeyring implements Command {
             spawn.go();
         } catch (java.io.IOException e) {
             log.log(Log.ERR, "key " + kid + ": can't start negotiation: " + e.getMessage());
-            errorKey(a, KeyUpdater.Ops.of(kc), log, -LskException.Errno.EIO, 0);
+            errorKey(a, KeyUpdater.Ops.of(kc), log, -Errno.EIO, 0);
             return 1;
         }
         return 0;
@@ -174,7 +175,7 @@ public final class LgssKeyring implements Command {
      */
     private static String reject(int key) {
         try {
-            Keyring.open().reject(key, REJECT_SECONDS, LskException.Errno.EKEYREJECTED, 0);
+            Keyring.open().reject(key, REJECT_SECONDS, Errno.EKEYREJECTED, 0);
             return "key rejected";
         } catch (KeyringException | RuntimeException | UnsatisfiedLinkError e) {
             return "key not rejected: " + e.getMessage();
@@ -309,10 +310,10 @@ public final class LgssKeyring implements Command {
         String kid = String.format("%08x", a.keyId());
         if (key.isEmpty()) {
             log.log(Log.ERR, "key " + kid + ": no SK key for " + co.targetUuid());
-            errorKey(a, KeyUpdater.Ops.of(kc), log, -LskException.Errno.ENOKEY, 0);
+            errorKey(a, KeyUpdater.Ops.of(kc), log, -Errno.ENOKEY, 0);
             return 1;
         }
-        int rpcErr = -LskException.Errno.EACCES, gssErr = 0;
+        int rpcErr = -Errno.EACCES, gssErr = 0;
         ReplyBuffer r = null;
         KernelContext ctx = null;
         for (int attempt = 0; attempt < 2 && ctx == null; attempt++) {
@@ -331,7 +332,7 @@ public final class LgssKeyring implements Command {
                 }
                 if (r.handle().length == 0 || r.token().length == 0) {
                     log.log(Log.ERR, "zero length context or token received");
-                    rpcErr = -LskException.Errno.EINVAL;
+                    rpcErr = -Errno.EINVAL;
                     break;
                 }
                 ctx = ini.finish(r.token());
@@ -345,7 +346,7 @@ public final class LgssKeyring implements Command {
             } catch (LskException e) {
                 log.log(Log.ERR, "negotiation rpc error: " + e.getMessage());
                 rpcErr = -e.errno();
-                if (e.errno() != LskException.Errno.ETIMEDOUT && e.errno() != LskException.Errno.EAGAIN) {
+                if (e.errno() != Errno.ETIMEDOUT && e.errno() != Errno.EAGAIN) {
                     break;
                 }
             } catch (RuntimeException e) {

@@ -1,6 +1,5 @@
 package lsk.upcall;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import lsk.cmd.Io;
@@ -62,13 +61,11 @@ final class Spawn {
     }
 
     private static Process detach(List<String> args, Io io) throws java.io.IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of("setsid", java));
+        List<String> childArgs = new ArrayList<>(List.of(LgssKeyring.NEGOTIATE));
+        childArgs.addAll(args);
         // The same JVM options as this process (scripts/lgss_keyring tunes them for a short run).
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "lsk.Main", "lgss_keyring",
-                LgssKeyring.NEGOTIATE));
-        cmd.addAll(args);
+        List<String> cmd = new ArrayList<>(List.of("setsid"));
+        cmd.addAll(io.selfCommand("lgss_keyring", childArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().clear();
         pb.environment().putAll(io.env());

@@ -1,5 +1,6 @@
 package lsk.upcall;
 
+import lsk.base.Errno;
 import java.util.List;
 import lsk.base.LskException;
 
@@ -101,6 +102,6 @@ public record UpcallArgs(String realm, int keyId, String type, String descriptio
     }
 
     private static LskException bad(String m) {
-        return new LskException(m, LskException.Errno.EINVAL);
+        return new LskException(m, Errno.EINVAL);
     }
 }

@@ -1,5 +1,6 @@
 package lsk.wire;
 
+import lsk.base.Errno;
 import lsk.base.LskException;
 
 /** A token that does not follow the wire format (netstring framing or field layout). */

@@ -1,5 +1,6 @@
 package lsk.gssd;
 
+import lsk.base.Errno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -126,7 +127,7 @@ class SvcgssdDowncallTest {
     void missingRscFileStillAnswersWithAnError() throws Exception {
         Tree t = tree("2.17.0");
         Files.delete(t.rsc());
-        assertRsiError(t, LskException.Errno.ENOENT);
+        assertRsiError(t, Errno.ENOENT);
     }
 
     /** rsc_info that refuses the write (a directory: EISDIR even for root). */
@@ -146,7 +147,7 @@ class SvcgssdDowncallTest {
         }
         Downcalls.Rsi rsi = Downcalls.decodeRsi(Files.readAllBytes(t.rsi()));
         assertEquals(4242, rsi.hash());
-        assertEquals(-LskException.Errno.EACCES, rsi.err());
+        assertEquals(-Errno.EACCES, rsi.err());
         assertEquals(GssException.GSS_S_FAILURE, rsi.major());
         assertEquals(0, rsi.outHandle().length);
         assertEquals(0, rsi.outToken().length);

@@ -1,5 +1,6 @@
 package lsk.gssd;
 
+import lsk.base.Errno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,7 +72,7 @@ class SvcgssdPressureTest {
                     ReplyBuffer r = ch.negotiate(new KernelChannel.InitRequest(secid, "tank-MDT0000_UUID", 0x20001, 0,
                             0, "junk".getBytes(StandardCharsets.US_ASCII)));
                     assertTrue(r.major() != GssException.GSS_S_COMPLETE);
-                    assertEquals(-LskException.Errno.EACCES, r.result());
+                    assertEquals(-Errno.EACCES, r.result());
                 }
                 assertEquals(5, d.failed());
                 // The shed requests got error downcalls (the simulated kernel knows none of them).

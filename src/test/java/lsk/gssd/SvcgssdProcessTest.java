@@ -1,5 +1,6 @@
 package lsk.gssd;
 
+import lsk.base.Errno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,7 +98,7 @@ class SvcgssdProcessTest {
         waitFor(() -> rsi.toFile().length() > 0, "the daemon's answer");
         Downcalls.Rsi r = Downcalls.decodeRsi(Files.readAllBytes(rsi));
         assertEquals(hash, r.hash());
-        assertEquals(-LskException.Errno.EACCES, r.err());
+        assertEquals(-Errno.EACCES, r.err());
         assertTrue(r.major() != GssException.GSS_S_COMPLETE);
     }
 

@@ -1,5 +1,6 @@
 package lsk.handshake;
 
+import lsk.base.Errno;
 import lsk.sk.Flags;
 import lsk.sk.GssException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -195,7 +196,7 @@ class HandshakeRandomTest {
         BigInteger b = exponentForPowerOfTwo(a, 8 * (N - 3) - 1);
         byte[] reply = reply(shared, new byte[] {9, 9, 9, 9}, Dh.publicKey(groups.validate(P), b));
         RetryException e = assertThrows(RetryException.class, () -> ini.finish(reply));
-        assertEquals(lsk.base.LskException.Errno.EAGAIN, e.errno());
+        assertEquals(lsk.base.Errno.EAGAIN, e.errno());
 
         // Collision: the server picked our random; then a fresh attempt goes through.
         Scripted se = new Scripted();

@@ -1,5 +1,6 @@
 package lsk.handshake;
 
+import lsk.base.Errno;
 import lsk.keyfile.KeySource;
 import lsk.sk.GssException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -245,9 +246,9 @@ class HandshakeVectorsTest {
                 GssException e = assertThrows(GssException.class, () -> ini.finish(resp), name);
                 if (c.has("validate_rc") && c.get("validate_rc").getAsString().equals("-11")) {
                     assertInstanceOf(RetryException.class, e, name);
-                    assertEquals(lsk.base.LskException.Errno.EAGAIN, e.errno());
+                    assertEquals(lsk.base.Errno.EAGAIN, e.errno());
                 } else {
-                    assertEquals(lsk.base.LskException.Errno.EINVAL, e.errno(), name);
+                    assertEquals(lsk.base.Errno.EINVAL, e.errno(), name);
                 }
             }
             default -> fail("unknown outcome in " + name);

@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import lsk.base.LskException.Errno;
+import lsk.base.Errno;
 import lsk.crypto.DhGroups;
 import lsk.keyfile.KeyConfig;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package lsk.kernel;
 
+import lsk.base.Errno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -45,17 +46,17 @@ class InitOutcomeTest {
     void completeFailsOnWriteErrorThenStatus() {
         LskException w = assertThrows(LskException.class,
                 () -> InitOutcome.complete(P, P80, "t", -22, after80(0, 0), 0, new byte[8192]));
-        assertEquals(LskException.Errno.EACCES, w.errno());
+        assertEquals(Errno.EACCES, w.errno());
         assertTrue(w.getMessage().contains("errno 22") && w.getMessage().contains("Lustre version"), w.getMessage());
         LskException s = assertThrows(LskException.class,
                 () -> InitOutcome.complete(P, P72, "t", 0, new byte[72], -110, new byte[8192]));
-        assertEquals(LskException.Errno.ETIMEDOUT, s.errno());
+        assertEquals(Errno.ETIMEDOUT, s.errno());
         LskException odd = assertThrows(LskException.class,
                 () -> InitOutcome.complete(P, P80, "t", 0, after80(5, 0), 0, new byte[8192]));
-        assertEquals(LskException.Errno.EPROTO, odd.errno());
+        assertEquals(Errno.EPROTO, odd.errno());
         LskException min = assertThrows(LskException.class,
                 () -> InitOutcome.complete(P, P80, "t", 0, after80(Long.MIN_VALUE, 0), 0, new byte[8192]));
-        assertEquals(LskException.Errno.EPROTO, min.errno());
+        assertEquals(Errno.EPROTO, min.errno());
     }
 
     @Test
@@ -71,11 +72,11 @@ class InitOutcomeTest {
             assertArrayEquals(new byte[] {9, 9, 9}, x.token());
         }
         // A reported length that cuts the token short, or exceeds the buffer, is refused.
-        assertEquals(LskException.Errno.EPROTO, assertThrows(LskException.class,
+        assertEquals(Errno.EPROTO, assertThrows(LskException.class,
                 () -> InitOutcome.complete(P, P80, "t", 0, after80(0, r.length - 4), 0, buf)).errno());
-        assertEquals(LskException.Errno.EPROTO, assertThrows(LskException.class,
+        assertEquals(Errno.EPROTO, assertThrows(LskException.class,
                 () -> InitOutcome.complete(P, P80, "t", 0, after80(0, 8193), 0, buf)).errno());
-        assertEquals(LskException.Errno.EPROTO, assertThrows(LskException.class,
+        assertEquals(Errno.EPROTO, assertThrows(LskException.class,
                 () -> InitOutcome.complete(P, P80, "t", 0, after80(0, -1), 0, buf)).errno());
     }
 }

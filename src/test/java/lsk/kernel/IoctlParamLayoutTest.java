@@ -1,5 +1,6 @@
 package lsk.kernel;
 
+import lsk.base.Errno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -123,12 +124,12 @@ class IoctlParamLayoutTest {
         KernelChannel full = new RealKernelChannel(Path.of("/dev/full"), SHIM, KernelAbi.IoctlParam.P80_STATUS_COPIED_BACK);
         LskException e = assertThrows(LskException.class,
                 () -> full.negotiate(new KernelChannel.InitRequest(1, "tank-MDT0000-mdc-x", 1, 0, 0, new byte[3])));
-        assertEquals(LskException.Errno.EACCES, e.errno());
+        assertEquals(Errno.EACCES, e.errno());
         assertTrue(e.getMessage().contains("80-byte") && e.getMessage().contains("errno 28"), e.getMessage());
         KernelChannel none = new RealKernelChannel(tmp.resolve("missing"), SHIM, KernelAbi.IoctlParam.P72_STATUS_POINTER);
         e = assertThrows(LskException.class,
                 () -> none.negotiate(new KernelChannel.InitRequest(1, "t", 1, 0, 0, new byte[3])));
-        assertEquals(LskException.Errno.EACCES, e.errno());
+        assertEquals(Errno.EACCES, e.errno());
         assertTrue(e.getMessage().contains("errno 2"), e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package lsk.kernel;
 
+import lsk.base.Errno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -56,7 +57,7 @@ class KernelAbiTest {
     void refusesTheLtsLineClearly(String v) throws LskException {
         LskException e = assertThrows(LskException.class, () -> KernelAbi.of(LustreVersion.parse(v, "test")));
         assertTrue(e.getMessage().contains(v) && e.getMessage().contains("2.15"), e.getMessage());
-        assertEquals(LskException.Errno.EOPNOTSUPP, e.errno());
+        assertEquals(Errno.EOPNOTSUPP, e.errno());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package lsk.kernel;
 
+import lsk.base.Errno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -49,7 +50,7 @@ class LustreKernelTest {
                 () -> LustreKernel.detect(new ParamPaths(root), Map.of(), null));
         assertTrue(e.getMessage().contains(root.resolve("sys/fs/lustre/version").toString()), e.getMessage());
         assertTrue(e.getMessage().contains("--lustre-version"), e.getMessage());
-        assertEquals(LskException.Errno.ENOENT, e.errno());
+        assertEquals(Errno.ENOENT, e.errno());
     }
 
     @Test
@@ -75,7 +76,7 @@ class LustreKernelTest {
         version("2.15.8\n");
         LskException e = assertThrows(LskException.class,
                 () -> LustreKernel.detect(new ParamPaths(root), Map.of(), null));
-        assertEquals(LskException.Errno.EOPNOTSUPP, e.errno());
+        assertEquals(Errno.EOPNOTSUPP, e.errno());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package lsk.kernel;
 
+import lsk.base.Errno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,7 +38,7 @@ class LustreVersionTest {
     void refusesWhatIsNotAVersion(String s) {
         LskException e = assertThrows(LskException.class, () -> LustreVersion.parse(s, "/x/version"));
         assertTrue(e.getMessage().startsWith("/x/version: "), e.getMessage());
-        assertEquals(LskException.Errno.EINVAL, e.errno());
+        assertEquals(Errno.EINVAL, e.errno());
     }
 
     @Test

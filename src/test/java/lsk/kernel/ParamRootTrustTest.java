@@ -1,5 +1,6 @@
 package lsk.kernel;
 
+import lsk.base.Errno;
 import lsk.kernel.sim.SimKernel;
 import lsk.kernel.sim.SimKernelCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -105,7 +106,7 @@ class ParamRootTrustTest {
         LskException e = assertThrows(LskException.class, () -> k.param(ParamPaths.RSI_DOWNCALL, ChannelNative.load()));
         assertTrue(e.getMessage().startsWith("parameter root " + root + ": " + root + " is writable by group or others"
                 + " (mode 0777)"), e.getMessage());
-        assertEquals(LskException.Errno.EPERM, e.errno());
+        assertEquals(Errno.EPERM, e.errno());
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path gss = k.paths().simulated(k.abi(), ParamPaths.RSI_DOWNCALL).getParent();
         Files.setPosixFilePermissions(gss, PosixFilePermissions.fromString("rwxrwxr-x"));

@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import lsk.base.LskException;
-import lsk.base.LskException.Errno;
+import lsk.base.Errno;
 import lsk.keyfile.KeyConfig;
 import lsk.keyfile.KeyFileCodec;
 import lsk.keyring.SkKeyring.LoadOptions;

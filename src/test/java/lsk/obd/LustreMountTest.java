@@ -1,5 +1,6 @@
 package lsk.obd;
 
+import lsk.base.Errno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -72,13 +73,13 @@ class LustreMountTest {
         Files.writeString(d.resolve("uuid"), "8c0e9e3a-64b5-4f0e-9c2a-2f4f3c0d1e5b\n");
         assertEquals("8c0e9e3a-64b5-4f0e-9c2a-2f4f3c0d1e5b",
                 LustreMount.readUuid(params, "tank-clilmv-ffff8881a2b4c000"));
-        assertEquals(LskException.Errno.ENOENT, assertThrows(LskException.class,
+        assertEquals(Errno.ENOENT, assertThrows(LskException.class,
                 () -> LustreMount.readUuid(params, "tank-clilmv-0")).errno());
-        assertEquals(LskException.Errno.EINVAL, assertThrows(LskException.class,
+        assertEquals(Errno.EINVAL, assertThrows(LskException.class,
                 () -> LustreMount.readUuid(params, "../lmv")).errno());
         for (String bad : new String[] {"", "\n", "a:b\n", "x".repeat(40) + "\n", "x".repeat(41), "a b\n"}) {
             Files.writeString(d.resolve("uuid"), bad);
-            assertEquals(LskException.Errno.EINVAL, assertThrows(LskException.class,
+            assertEquals(Errno.EINVAL, assertThrows(LskException.class,
                     () -> LustreMount.readUuid(params, "tank-clilmv-ffff8881a2b4c000")).errno(), bad);
         }
         Files.writeString(d.resolve("uuid"), "x".repeat(39));

@@ -1,5 +1,6 @@
 package lsk.upcall;
 
+import lsk.base.Errno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,7 +39,7 @@ class KeyUpdaterTest {
         @Override public void update(int key, byte[] payload) throws LskException {
             updates.add(payload.clone());
             if (eagains < 0 || updates.size() <= eagains) {
-                throw new LskException("keyctl_update: Resource temporarily unavailable", LskException.Errno.EAGAIN);
+                throw new LskException("keyctl_update: Resource temporarily unavailable", Errno.EAGAIN);
             }
             if (then != 0) {
                 throw new LskException("keyctl_update: errno " + then, then);
@@ -91,7 +92,7 @@ class KeyUpdaterTest {
     void eagainForeverIsBounded() {
         FakeKeys keys = new FakeKeys(-1, 0);
         LskException e = assertThrows(LskException.class, () -> updater(keys).update(0x1234, new byte[] {1}));
-        assertEquals(LskException.Errno.EAGAIN, e.errno());
+        assertEquals(Errno.EAGAIN, e.errno());
         Duration slept = clock.sleeps.stream().reduce(Duration.ZERO, Duration::plus);
         assertTrue(slept.compareTo(Duration.ofSeconds(50)) > 0 && slept.compareTo(Duration.ofSeconds(60)) <= 0,
                 slept.toString());
@@ -134,7 +135,7 @@ class KeyUpdaterTest {
             assertArrayEquals(new int[] {77, Keyring.USER}, keys.unlinks.get(0));
         }
         FakeKeys both = new FakeKeys(0, 128);
-        both.unlinkErrno = LskException.Errno.ENOENT;
+        both.unlinkErrno = Errno.ENOENT;
         assertFalse(updater(both).fail(5, Keyring.SESSION, -13, 0));
         assertTrue(logs.stream().anyMatch(m -> m.contains("unlink from")), logs.toString());
     }

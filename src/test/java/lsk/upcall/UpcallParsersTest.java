@@ -1,5 +1,6 @@
 package lsk.upcall;
 
+import lsk.base.Errno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -110,7 +111,7 @@ class UpcallParsersTest {
     })
     void hostileCalloutInfoIsRefused(String s) {
         CalloutInfo.Malformed e = assertThrows(CalloutInfo.Malformed.class, () -> CalloutInfo.parse(s));
-        assertEquals(LskException.Errno.EINVAL, e.errno());
+        assertEquals(Errno.EINVAL, e.errno());
         assertFalse(e.getMessage().contains("\n"), "message must stay one log line");
     }
 
@@ -268,7 +269,7 @@ class UpcallParsersTest {
         bad.add(co);
         for (List<String> a : bad) {
             LskException e = assertThrows(LskException.class, () -> UpcallArgs.parse(a), a.toString());
-            assertEquals(LskException.Errno.EINVAL, e.errno(), a.toString());
+            assertEquals(Errno.EINVAL, e.errno(), a.toString());
         }
     }
 

@@ -1,5 +1,6 @@
 package lsk.kernel.sim;
 
+import lsk.base.Errno;
 import lsk.kernel.Downcalls;
 import lsk.kernel.KernelAbi;
 import lsk.kernel.KernelContextCodec;
@@ -93,7 +94,7 @@ public final class SimDowncalls {
         ByteBuffer val = payload(write, Layout.RSI);
         ByteBuffer h = ByteBuffer.wrap(write).order(ByteOrder.LITTLE_ENDIAN);
         if (!val.hasRemaining()) {
-            throw refused("rsi", "len is 0", LskException.Errno.EINVAL);
+            throw refused("rsi", "len is 0", Errno.EINVAL);
         }
         byte[] inHandle = field(val, "rsi", "in handle");
         byte[] inToken = field(val, "rsi", "in token");
@@ -108,18 +109,18 @@ public final class SimDowncalls {
         ByteBuffer val = payload(write, Layout.rsc(layout));
         ByteBuffer h = ByteBuffer.wrap(write).order(ByteOrder.LITTLE_ENDIAN);
         if (!val.hasRemaining()) {
-            throw refused("rsc", "len is 0", LskException.Errno.EINVAL);
+            throw refused("rsc", "len is 0", Errno.EINVAL);
         }
         byte[] handle = field(val, "rsc", "handle");
         if (handle.length == 0) {
-            throw refused("rsc", "empty handle", LskException.Errno.EINVAL);
+            throw refused("rsc", "empty handle", Errno.EINVAL);
         }
         if (h.getInt(RSC_ERR_AT) != 0) {
-            throw refused("rsc", "carries error " + h.getInt(RSC_ERR_AT) + ": no context", LskException.Errno.EINVAL);
+            throw refused("rsc", "carries error " + h.getInt(RSC_ERR_AT) + ": no context", Errno.EINVAL);
         }
         String mech = cstring(write, RSC_MECH_AT, RSC_MECH_SIZE, "mech name");
         if (!mech.equals(MECH_SK)) {
-            throw refused("rsc", "mechanism '" + mech + "' not available", LskException.Errno.EOPNOTSUPP);
+            throw refused("rsc", "mechanism '" + mech + "' not available", Errno.EOPNOTSUPP);
         }
         String nodemap = layout == KernelAbi.RscHeader.H72
                 ? cstring(write, RSC72_NODEMAP_AT, RSC72_NODEMAP_NAME, "nodemap name") : "";
@@ -128,7 +129,7 @@ public final class SimDowncalls {
             KernelContextCodec.decode(ctx); // the kernel imports it (lgss_import_sec_context)
         } catch (IllegalArgumentException e) {
             Arrays.fill(ctx, (byte) 0);
-            throw refused("rsc", "context does not import: " + e.getMessage(), LskException.Errno.EINVAL);
+            throw refused("rsc", "context does not import: " + e.getMessage(), Errno.EINVAL);
         }
         try {
             return new Downcalls.Rsc(h.getInt(RSC_FLAGS_AT), h.getInt(RSC_MAPPED_UID_AT), h.getInt(RSC_UID_AT),
@@ -142,28 +143,28 @@ public final class SimDowncalls {
     private static ByteBuffer payload(byte[] write, Layout l) throws LskException {
         if (write.length < l.valAt) {
             throw refused(l.name, "write of " + write.length + " bytes is shorter than the " + l.valAt
-                    + "-byte header", LskException.Errno.EINVAL);
+                    + "-byte header", Errno.EINVAL);
         }
         ByteBuffer b = ByteBuffer.wrap(write).order(ByteOrder.LITTLE_ENDIAN);
         if (b.getInt(0) != l.magic) {
-            throw refused(l.name, "bad magic 0x" + Integer.toHexString(b.getInt(0)), LskException.Errno.EINVAL);
+            throw refused(l.name, "bad magic 0x" + Integer.toHexString(b.getInt(0)), Errno.EINVAL);
         }
         long len = Integer.toUnsignedLong(b.getInt(l.lenAt));
         if (write.length < l.valAt + len) {
             throw refused(l.name, "write of " + write.length + " bytes is shorter than header + len ("
-                    + l.valAt + " + " + len + ")", LskException.Errno.EINVAL);
+                    + l.valAt + " + " + len + ")", Errno.EINVAL);
         }
         return ByteBuffer.wrap(write, l.valAt, (int) len).slice().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private static byte[] field(ByteBuffer val, String what, String field) throws LskException {
         if (val.remaining() < 4) {
-            throw refused(what, "len ends before the " + field + " length", LskException.Errno.EINVAL);
+            throw refused(what, "len ends before the " + field + " length", Errno.EINVAL);
         }
         long n = Integer.toUnsignedLong(val.getInt());
         if (n > val.remaining()) {
             throw refused(what, field + " length " + n + " exceeds the " + val.remaining() + " bytes left in len",
-                    LskException.Errno.EINVAL);
+                    Errno.EINVAL);
         }
         byte[] v = new byte[(int) n];
         val.get(v);
@@ -175,12 +176,12 @@ public final class SimDowncalls {
         while (n < size && b[at + n] != 0) {
             int c = b[at + n] & 0xff;
             if (c < 0x21 || c > 0x7e) {
-                throw refused("rsc", field + " has a non-printable byte", LskException.Errno.EINVAL);
+                throw refused("rsc", field + " has a non-printable byte", Errno.EINVAL);
             }
             n++;
         }
         if (n == size) {
-            throw refused("rsc", field + " not NUL-terminated within " + size + " bytes", LskException.Errno.EINVAL);
+            throw refused("rsc", field + " not NUL-terminated within " + size + " bytes", Errno.EINVAL);
         }
         return new String(b, at, n, StandardCharsets.US_ASCII);
     }

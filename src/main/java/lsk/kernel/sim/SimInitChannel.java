@@ -1,5 +1,6 @@
 package lsk.kernel.sim;
 
+import lsk.base.Errno;
 import lsk.kernel.KernelAbi;
 import java.io.IOException;
 import java.io.InputStream;
@@ -126,18 +127,18 @@ final class SimInitChannel {
         ByteBuffer f = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
         if (frame.length < 4 || frame.length > MAX_FRAME) {
             log.accept("simkernel: init_channel: frame of " + frame.length + " bytes");
-            return Answer.refused(LskException.Errno.EINVAL);
+            return Answer.refused(Errno.EINVAL);
         }
         int count = f.getInt();
         int expect = expectedSize(abi);
         if (count != expect) {
             log.accept("simkernel: init_channel: ioctl size " + Integer.toUnsignedString(count) + ", expect " + expect
                     + " (Lustre " + kernel.kernel().version() + ")");
-            return Answer.refused(LskException.Errno.EINVAL);
+            return Answer.refused(Errno.EINVAL);
         }
         if (f.remaining() < count) {
             log.accept("simkernel: init_channel: write of " + f.remaining() + " bytes, not " + count);
-            return Answer.refused(LskException.Errno.EINVAL);
+            return Answer.refused(Errno.EINVAL);
         }
         byte[] param = new byte[count];
         f.get(param);
@@ -145,12 +146,12 @@ final class SimInitChannel {
         if (p.getInt(P_VERSION) != GSSD_INTERFACE_VERSION) {
             log.accept("simkernel: init_channel: interface version " + p.getInt(P_VERSION) + ", expect "
                     + GSSD_INTERFACE_VERSION);
-            return Answer.refused(LskException.Errno.EINVAL);
+            return Answer.refused(Errno.EINVAL);
         }
         String name = cString(f);
         if (name == null) {
             log.accept("simkernel: init_channel: no device name within " + OBD_NAME_BUFFER + " bytes");
-            return Answer.refused(LskException.Errno.EINVAL);
+            return Answer.refused(Errno.EINVAL);
         }
         long status;
         byte[] reply = new byte[0];
@@ -159,7 +160,7 @@ final class SimInitChannel {
         if (tokenSize <= 0 || tokenSize > MAX_TOKEN || tokenSize != f.remaining()) {
             log.accept("simkernel: init_channel: token size " + Long.toUnsignedString(tokenSize) + " with "
                     + f.remaining() + " bytes sent");
-            status = -LskException.Errno.EINVAL;
+            status = -Errno.EINVAL;
         } else {
             byte[] token = new byte[(int) tokenSize];
             f.get(token);

@@ -1,5 +1,6 @@
 package lsk.kernel.sim;
 
+import lsk.base.Errno;
 import lsk.kernel.ChannelNative;
 import lsk.kernel.Downcalls;
 import lsk.kernel.KernelAbi;
@@ -152,7 +153,7 @@ public final class SimKernel implements AutoCloseable {
         } catch (IOException e) {
             k.close();
             throw new LskException("simulated kernel under " + config.root() + ": " + e.getMessage(),
-                    LskException.Errno.EIO, e);
+                    Errno.EIO, e);
         } catch (LskException e) {
             k.close();
             throw e;
@@ -167,7 +168,7 @@ public final class SimKernel implements AutoCloseable {
             try {
                 Files.createDirectories(r, DIR_MODE);
             } catch (IOException e) {
-                throw new LskException(what + ": cannot create it: " + e.getMessage(), LskException.Errno.EIO, e);
+                throw new LskException(what + ": cannot create it: " + e.getMessage(), Errno.EIO, e);
             }
         }
         TrustedPath.checkDir(r, TrustedPath.Above.STICKY_OK, what);
@@ -257,7 +258,7 @@ public final class SimKernel implements AutoCloseable {
             }
             Downcalls.Rsi rsi = answer.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
             if (!Arrays.equals(rsi.inToken(), token)) {
-                throw new LskException("rsi downcall echoes another token", LskException.Errno.EINVAL);
+                throw new LskException("rsi downcall echoes another token", Errno.EINVAL);
             }
             if (rsi.major() == 0 && rsi.err() == 0 && rsi.outHandle().length > 0
                     && !contexts.containsKey(HexFormat.of().formatHex(rsi.outHandle()))) {
@@ -269,12 +270,12 @@ public final class SimKernel implements AutoCloseable {
             }
             return new ReplyBuffer(rsi.err(), rsi.major(), rsi.minor(), SEQ_WINDOW, rsi.outHandle(), rsi.outToken());
         } catch (TimeoutException e) {
-            throw new LskException("no rsi downcall within " + config.timeout(), LskException.Errno.ETIMEDOUT);
+            throw new LskException("no rsi downcall within " + config.timeout(), Errno.ETIMEDOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LskException("interrupted", LskException.Errno.EIO);
+            throw new LskException("interrupted", Errno.EIO);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new LskException("rsi: " + e.getCause(), LskException.Errno.EIO);
+            throw new LskException("rsi: " + e.getCause(), Errno.EIO);
         } finally {
             pending.remove(hash);
         }

@@ -1,5 +1,6 @@
 package lsk.kernel.sim;
 
+import lsk.base.Errno;
 import lsk.kernel.LustreVersion;
 import lsk.kernel.UpcallLine;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ public final class SimKernelCommand implements Command {
                     return 0;
                 }
                 if (i + 1 >= args.size()) {
-                    throw new LskException(a + " needs a value", LskException.Errno.EINVAL);
+                    throw new LskException(a + " needs a value", Errno.EINVAL);
                 }
                 String v = args.get(i + 1);
                 switch (a) {
@@ -50,11 +51,11 @@ public final class SimKernelCommand implements Command {
                     case "--nodemap" -> nm = v;
                     case "--lustre-version" -> version = LustreVersion.parse(v, "--lustre-version");
                     case "--upcall" -> upcall = v.equals(SimKernel.UPCALL_NONE) ? v : io.resolve(v).toString();
-                    default -> throw new LskException("unknown option " + a, LskException.Errno.EINVAL);
+                    default -> throw new LskException("unknown option " + a, Errno.EINVAL);
                 }
             }
             if (root == null) {
-                throw new LskException("--root is required", LskException.Errno.EINVAL);
+                throw new LskException("--root is required", Errno.EINVAL);
             }
             try (SimKernel k = SimKernel.start(new SimKernel.Config(root, version, sock, nid, nm, Duration.ofSeconds(30))
                     .withUpcall(upcall),

@@ -1,5 +1,6 @@
 package lsk.kernel.sim;
 
+import lsk.base.Errno;
 import lsk.kernel.UpcallLine;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,7 +86,7 @@ final class SimRsiUpcall {
             p = pb.start(); // returns once the exec succeeded: the kernel's UMH_WAIT_EXEC
         } catch (IOException e) {
             throw new LskException("rsi upcall " + program + " cannot run: " + e.getMessage(),
-                    LskException.Errno.EACCES, e);
+                    Errno.EACCES, e);
         }
         closeQuietly(p.getOutputStream());
         p.onExit().thenAccept(done -> reap(program, done));
@@ -118,10 +119,10 @@ final class SimRsiUpcall {
         } catch (NoSuchFileException e) {
             v = configured;
         } catch (IOException e) {
-            throw new LskException("rsi_upcall " + param + ": " + e.getMessage(), LskException.Errno.EIO, e);
+            throw new LskException("rsi_upcall " + param + ": " + e.getMessage(), Errno.EIO, e);
         }
         if (!v.equals(NONE) && (!v.startsWith("/") || v.length() > MAX_VALUE || !v.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
-            throw new LskException("rsi_upcall is neither NONE nor an absolute path", LskException.Errno.EINVAL);
+            throw new LskException("rsi_upcall is neither NONE nor an absolute path", Errno.EINVAL);
         }
         return v;
     }
@@ -134,7 +135,7 @@ final class SimRsiUpcall {
             }
         } catch (IOException e) {
             throw new LskException("no lsvcgssd at " + daemonSocket + ": " + e.getMessage(),
-                    LskException.Errno.EACCES, e);
+                    Errno.EACCES, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package lsk.kernel.sim;
 
+import lsk.base.Errno;
 import lsk.kernel.SocketKernelChannel;
 import lsk.kernel.DowncallsTest;
 import lsk.kernel.KernelAbi;
@@ -78,7 +79,7 @@ class SimInitChannelTest {
         KernelChannel ch = new SocketKernelChannel(init(k), DowncallsTest.SHIM, wrong);
         LskException e = assertThrows(LskException.class,
                 () -> ch.negotiate(new KernelChannel.InitRequest(1, OBD, 1, 0, 0, new byte[5])));
-        assertEquals(LskException.Errno.EACCES, e.errno());
+        assertEquals(Errno.EACCES, e.errno());
         assertTrue(e.getMessage().contains("errno 22"), e.getMessage());
         assertTrue(logs.stream().anyMatch(m -> m.contains(logged)), logs.toString());
     }
@@ -132,7 +133,7 @@ class SimInitChannelTest {
             assertEquals(80, r.copied().length);
             assertArrayEquals(Arrays.copyOf(sent, 64), Arrays.copyOf(r.copied(), 64));
             ByteBuffer back = ByteBuffer.wrap(r.copied()).order(ByteOrder.LITTLE_ENDIAN);
-            assertEquals(-LskException.Errno.EACCES, back.getLong(64));
+            assertEquals(-Errno.EACCES, back.getLong(64));
             assertEquals(0L, back.getLong(72));
         }
     }
@@ -145,7 +146,7 @@ class SimInitChannelTest {
             assertEquals(0, r.copied().length);
             assertEquals(0, r.reply().length);
             assertEquals(8, r.pointee().length);
-            assertEquals(-LskException.Errno.EACCES, ByteBuffer.wrap(r.pointee()).order(ByteOrder.LITTLE_ENDIAN).getLong());
+            assertEquals(-Errno.EACCES, ByteBuffer.wrap(r.pointee()).order(ByteOrder.LITTLE_ENDIAN).getLong());
         }
     }
 
@@ -154,10 +155,10 @@ class SimInitChannelTest {
     void otherInterfaceVersionsAndSizesAreRefusedWithEinval(String v) throws Exception {
         try (SimKernel k = start(version(v))) {
             int size = SimInitChannel.expectedSize(k.kernel().abi());
-            assertEquals(-LskException.Errno.EINVAL, send(init(k), struct(size, 1)).rc());
-            assertEquals(-LskException.Errno.EINVAL, send(init(k), struct(size, 3)).rc());
-            assertEquals(-LskException.Errno.EINVAL, send(init(k), struct(size + 8, 2)).rc());
-            assertEquals(-LskException.Errno.EINVAL, send(init(k), struct(size - 8, 2)).rc());
+            assertEquals(-Errno.EINVAL, send(init(k), struct(size, 1)).rc());
+            assertEquals(-Errno.EINVAL, send(init(k), struct(size, 3)).rc());
+            assertEquals(-Errno.EINVAL, send(init(k), struct(size + 8, 2)).rc());
+            assertEquals(-Errno.EINVAL, send(init(k), struct(size - 8, 2)).rc());
             assertTrue(logs.stream().anyMatch(m -> m.contains("interface version 3, expect 2")), logs.toString());
         }
     }
@@ -170,7 +171,7 @@ class SimInitChannelTest {
             KernelChannel ch = KernelChannel.open(k.kernel());
             LskException e = assertThrows(LskException.class,
                     () -> ch.negotiate(new KernelChannel.InitRequest(1, OBD, 1, 0, 0, new byte[5])));
-            assertEquals(LskException.Errno.EACCES, e.errno());
+            assertEquals(Errno.EACCES, e.errno());
             assertTrue(e.getMessage().contains("status -13"), e.getMessage());
         }
     }
@@ -195,7 +196,7 @@ class SimInitChannelTest {
                 ReplyBuffer r = KernelChannel.open(k.kernel()).negotiate(new KernelChannel.InitRequest(1, OBD,
                         0x20001, 0, 0, "not a token".getBytes(StandardCharsets.US_ASCII)));
                 assertTrue(r.major() != GssException.GSS_S_COMPLETE, r.toString());
-                assertEquals(-LskException.Errno.EACCES, r.result());
+                assertEquals(-Errno.EACCES, r.result());
             }
         }
     }

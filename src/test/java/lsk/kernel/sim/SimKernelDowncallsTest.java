@@ -1,5 +1,6 @@
 package lsk.kernel.sim;
 
+import lsk.base.Errno;
 import lsk.kernel.Downcalls;
 import lsk.kernel.KernelAbi;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -134,16 +135,16 @@ class SimKernelDowncallsTest {
     @Test
     void rsiShortWritesAndBadMagicAreRefused() {
         byte[] ok = goodRsi();
-        assertEquals(LskException.Errno.EINVAL, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EINVAL, refusedWith(assertThrows(LskException.class,
                 () -> SimDowncalls.rsi(Arrays.copyOf(ok, ok.length - 1)))));
-        assertEquals(LskException.Errno.EINVAL, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EINVAL, refusedWith(assertThrows(LskException.class,
                 () -> SimDowncalls.rsi(Arrays.copyOf(ok, 39)))));
         byte[] old = ok.clone();
         ByteBuffer.wrap(old).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 0x6d6dd62a); // the old rsi magic
-        assertEquals(LskException.Errno.EINVAL, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EINVAL, refusedWith(assertThrows(LskException.class,
                 () -> SimDowncalls.rsi(old))));
         byte[] empty = rsi(RSI_MAGIC, 1, 0, 0, 0);
-        assertEquals(LskException.Errno.EINVAL, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EINVAL, refusedWith(assertThrows(LskException.class,
                 () -> SimDowncalls.rsi(empty))));
     }
 
@@ -173,24 +174,24 @@ class SimKernelDowncallsTest {
     void rsc48TrailingBytesIgnoredShortRefused() throws Exception {
         byte[] w = rsc48("sk", HANDLE, context());
         assertArrayEquals(HANDLE, SimDowncalls.rsc(cat(w, new byte[40]), KernelAbi.RscHeader.H48).handle());
-        assertEquals(LskException.Errno.EINVAL, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EINVAL, refusedWith(assertThrows(LskException.class,
                 () -> SimDowncalls.rsc(Arrays.copyOf(w, w.length - 1), KernelAbi.RscHeader.H48))));
-        assertEquals(LskException.Errno.EINVAL, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EINVAL, refusedWith(assertThrows(LskException.class,
                 () -> SimDowncalls.rsc(Arrays.copyOf(w, 47), KernelAbi.RscHeader.H48))));
         byte[] magic = w.clone();
         magic[0] ^= 1;
-        assertEquals(LskException.Errno.EINVAL, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EINVAL, refusedWith(assertThrows(LskException.class,
                 () -> SimDowncalls.rsc(magic, KernelAbi.RscHeader.H48))));
     }
 
     @Test
     void rscNeedsHandleSkMechAndImportableContext() {
-        assertEquals(LskException.Errno.EINVAL, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EINVAL, refusedWith(assertThrows(LskException.class,
                 () -> SimDowncalls.rsc(rsc48("sk", new byte[0], context()), KernelAbi.RscHeader.H48))));
-        assertEquals(LskException.Errno.EOPNOTSUPP, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EOPNOTSUPP, refusedWith(assertThrows(LskException.class,
                 () -> SimDowncalls.rsc(rsc48("krb5", HANDLE, context()), KernelAbi.RscHeader.H48))));
         byte[] broken = Arrays.copyOf(context(), 200); // cut inside the algorithm names
-        assertEquals(LskException.Errno.EINVAL, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EINVAL, refusedWith(assertThrows(LskException.class,
                 () -> SimDowncalls.rsc(rsc48("sk", HANDLE, broken), KernelAbi.RscHeader.H48))));
         byte[] mech8 = rsc48("sk", HANDLE, context());
         System.arraycopy("skskskss".getBytes(StandardCharsets.US_ASCII), 0, mech8, 24, 8); // no NUL in char[8]
@@ -231,7 +232,7 @@ class SimKernelDowncallsTest {
             byte[] w = rsc72("sk", nodemap, HANDLE, context());
             LskException e = assertThrows(LskException.class, () -> SimDowncalls.rsc(w, KernelAbi.RscHeader.H48),
                     nodemap);
-            assertEquals(LskException.Errno.EINVAL, refusedWith(e));
+            assertEquals(Errno.EINVAL, refusedWith(e));
         }
     }
 
@@ -239,7 +240,7 @@ class SimKernelDowncallsTest {
     @Test
     void rsc48ReadByA72ByteKernelIsRefused() {
         byte[] w = rsc48("sk", HANDLE, context());
-        assertEquals(LskException.Errno.EINVAL, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EINVAL, refusedWith(assertThrows(LskException.class,
                 () -> SimDowncalls.rsc(w, KernelAbi.RscHeader.H72))));
     }
 

@@ -1,0 +1,7 @@
+/**
+ * Diagnostic commands that replay a SEC_CTX_INIT exchange offline ({@code transcript},
+ * {@code respond}, {@code initiate}).
+ *
+ * <p>May import: lsk.base, lsk.cmd, lsk.sk, lsk.crypto, lsk.wire, lsk.keyfile, lsk.kernel, lsk.keyring, lsk.handshake, lsk.lnet.
+ */
+package lsk.tools;
