@@ -1,5 +1,6 @@
 package lsk.demo;
 
+import lsk.sk.KeyPerm;
 import lsk.base.Errno;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -357,7 +358,7 @@ public final class Demo implements Command {
             } else {
                 String desc = "lskdemo-" + fs + ":" + name;
                 key = keyring.addKey("user", desc, new byte[1], demoRing);
-                keyring.setPerm(key, 0x3f070000); // possessor all; user view, read, write
+                keyring.setPerm(key, KeyPerm.POSSESSOR_ALL_OWNER_RW); // possessor all; user view, read, write
                 List<String> cmd = new ArrayList<>(List.of(scripts.resolve("lgss_keyring").toString(),
                         lsk.upcall.LgssKeyring.NEGOTIATE, "create", Integer.toString(key), "user", desc, callout(svc),
                         "0", "0", "0", "0", Integer.toString(keyring.resolve(Keyring.SESSION, false))));

@@ -1,5 +1,6 @@
 package lsk.gssd;
 
+import lsk.sk.Mech;
 import lsk.base.Errno;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -196,11 +197,11 @@ public final class Svcgssd implements AutoCloseable {
         }
         log.log(Log.INFO, "handling req: svc " + req.service() + ", nid 0x" + Long.toHexString(req.nid())
                 + ", idx 0x" + Long.toHexString(req.handleSeq()) + " nodemap " + req.nodemap());
-        if (req.mech() != UpcallLine.MECH_SK || !options.skEnabled()) {
+        if (req.mech() != Mech.SK || !options.skEnabled()) {
             String what = switch (req.mech()) {
-                case UpcallLine.MECH_KRB5 -> "kerberos";
-                case UpcallLine.MECH_NULL -> "gssnull";
-                case UpcallLine.MECH_SK -> "SSK (not enabled: start with -s)";
+                case Mech.KRB5 -> "kerberos";
+                case Mech.NULL -> "gssnull";
+                case Mech.SK -> "SSK (not enabled: start with -s)";
                 default -> "mechanism " + req.mech();
             };
             log.log(Log.WARN, "warning: request for " + what + ": not supported");

@@ -1,5 +1,6 @@
 package lsk.handshake;
 
+import lsk.sk.KeyNames;
 import lsk.keyfile.KeySource;
 import lsk.sk.Flags;
 import lsk.sk.GssException;
@@ -23,7 +24,6 @@ import lsk.kernel.KernelContext;
 import lsk.sk.CryptAlg;
 import lsk.sk.HmacAlg;
 import lsk.keyfile.KeyConfig;
-import lsk.keyring.SkKeyring;
 import lsk.lnet.Nid;
 import lsk.wire.InitToken;
 import lsk.wire.ResponseToken;
@@ -205,7 +205,7 @@ public final class Responder {
         int dash = target.indexOf('-');
         if (dash > 0) {
             fsname = target.substring(0, dash);
-            description = SkKeyring.serverDescription(fsname, nodemap);
+            description = KeyNames.server(fsname, nodemap);
         } else if (dash < 0 && target.startsWith("MGC")) {
             long nid = Nid.parseNumeric(target.substring(3));
             if (nid == Nid.ANY) {
@@ -213,7 +213,7 @@ public final class Responder {
                         GssException.GSS_S_FAILURE);
             }
             mgcNid = nid;
-            description = SkKeyring.mgsDescription(nodemap);
+            description = KeyNames.mgs(nodemap);
         } else {
             throw fail("token from " + peer + ": invalid target name '" + printable(target) + "'",
                     GssException.GSS_S_FAILURE);

@@ -1,5 +1,6 @@
 package lsk.kernel;
 
+import lsk.sk.Mech;
 import lsk.base.Errno;
 import java.nio.charset.StandardCharsets;
 import lsk.base.LskException;
@@ -23,12 +24,7 @@ public record UpcallLine(long hash, long lustreSvc, long nid, long handleSeq, St
                          byte[] inToken) {
     /** Longest line accepted, newline included: the kernel's own bound (MAX_ARG_STRLEN). */
     public static final int MAX_LINE = 32 * 4096;
-    public static final int MECH_SHIFT = 16;
     public static final long SVC_MASK = 0xFFFFL;
-    public static final long MECH_MASK = 0xFFFF0000L;
-    public static final int MECH_KRB5 = 0;
-    public static final int MECH_NULL = 1;
-    public static final int MECH_SK = 2;
     public static final int MAX_NODEMAP = 16;
     /** In-handle of a CONTINUE_INIT (a context id); SK never sends one, INIT sends none. */
     public static final int CONTINUE_HANDLE_LEN = 8;
@@ -44,7 +40,7 @@ public record UpcallLine(long hash, long lustreSvc, long nid, long handleSeq, St
 
     /** The GSS mechanism number (high 16 bits of the 32-bit svc). */
     public int mech() {
-        return (int) ((lustreSvc & MECH_MASK) >>> MECH_SHIFT);
+        return (int) ((lustreSvc & Mech.MASK) >>> Mech.SHIFT);
     }
 
     /** The Lustre service: 0 MGS, 1 MDS, 2 OSS. */

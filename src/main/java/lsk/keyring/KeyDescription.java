@@ -1,5 +1,7 @@
 package lsk.keyring;
 
+import lsk.sk.KeyNames;
+
 /**
  * What {@code KEYCTL_DESCRIBE} reports about a key: {@code type;uid;gid;perm;description}.
  *
@@ -26,8 +28,6 @@ public record KeyDescription(String type, long uid, long gid, int perm, String d
      * {@code lgss_sk -s}, a client uuid, a nodemap).
      */
     public boolean matchesBase(String base) {
-        return description.equals(base)
-                || (description.length() > base.length() && description.startsWith(base)
-                        && description.charAt(base.length()) == ':');
+        return KeyNames.matchesBase(description, base);
     }
 }

@@ -33,13 +33,6 @@ public final class Keyring {
     public static final int GROUP = -6;
     public static final int REQKEY_AUTH_KEY = -7;
 
-    /** Possessor, user, group and other: all of view, read, write, search, link, setattr. */
-    public static final int PERM_ALL = 0x3f3f3f3f;
-    /**
-     * Possessor and owner (the key's uid): all of view, read, write, search, link, setattr;
-     * group and other: nothing. What {@code lgss_sk -l} sets (see {@link SkKeyring}).
-     */
-    public static final int PERM_POSSESSOR_OWNER = 0x3f3f0000;
 
     private final KeyctlNative lib;
 

@@ -1,5 +1,7 @@
 package lsk.keyring;
 
+import lsk.sk.KeyNames;
+import lsk.sk.KeyPerm;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -30,7 +32,7 @@ import lsk.keyfile.KeyFileCodec;
  *
  * <p><b>Permissions deliberately differ from C.</b> The C tool sets 0x3f3f3f3f, so every local
  * user can read the shared key (and sign init tokens as any node, root flag included), update it
- * or revoke it. lsk sets {@link Keyring#PERM_POSSESSOR_OWNER} (0x3f3f0000). That is all the
+ * or revoke it. lsk sets {@link lsk.sk.KeyPerm#POSSESSOR_OWNER} (0x3f3f0000). That is all the
  * readers need: the server daemon reads the keys of root's @u as root, the owner, with or
  * without possessing them (a systemd service has a session keyring of its own). The client
  * upcall runs as root (request-key starts it so) and looks the key up before any identity
@@ -97,31 +99,14 @@ public final class SkKeyring {
 
     // ---- descriptions (one place for the naming rules)
 
-    public static String mgsDescription(String nodemap) {
-        return "lustre:MGS:" + nodemap;
-    }
-
-    public static String serverDescription(String fsname, String nodemap) {
-        return "lustre:" + fsname + ":" + nodemap;
-    }
-
-    /** {@code lustre:<fs>}, or {@code lustre:<fs>:<extra>} for a client uuid or random tag. */
-    public static String clientDescription(String fsname, String extra) {
-        return "lustre:" + fsname + (extra == null ? "" : ":" + extra);
-    }
-
-    public static String mgcDescription(long nid) {
-        return "lustre:MGC" + Nid.format(nid);
-    }
-
     /** The one description {@code -R} works from: mgs wins over server over client, as in C. */
     public static String removeDescription(KeyConfig cfg) throws LskException {
         if (cfg.isMgs()) {
-            return mgsDescription(cfg.nodemap());
+            return KeyNames.mgs(cfg.nodemap());
         } else if (cfg.isServer()) {
-            return serverDescription(cfg.fsname(), cfg.nodemap());
+            return KeyNames.server(cfg.fsname(), cfg.nodemap());
         } else if (cfg.isClient()) {
-            return clientDescription(cfg.fsname(), null);
+            return KeyNames.client(cfg.fsname(), null);
         }
         throw new LskException("Invalid key type", Errno.EINVAL);
     }
@@ -138,7 +123,7 @@ public final class SkKeyring {
         byte[] payload = KeyFileCodec.encodeBinary(cfg);
         try {
             if (cfg.isMgs()) {
-                added.add(loadKey(payload, mgsDescription(cfg.nodemap()), options.suffix(), timeout));
+                added.add(loadKey(payload, KeyNames.mgs(cfg.nodemap()), options.suffix(), timeout));
             }
             if (cfg.isServer()) {
                 if (cfg.fsname().isEmpty()) {
@@ -146,24 +131,24 @@ public final class SkKeyring {
                     throw new LskException("key has no file system name: cannot load it as a server key",
                             Errno.ENOKEY);
                 }
-                added.add(loadKey(payload, serverDescription(cfg.fsname(), cfg.nodemap()), options.suffix(),
+                added.add(loadKey(payload, KeyNames.server(cfg.fsname(), cfg.nodemap()), options.suffix(),
                         timeout));
             }
             if (cfg.isClient()) {
                 if (!cfg.fsname().isEmpty()) {
                     String extra = options.randomize() ? randomTag() : options.clientUuid();
-                    added.add(loadKey(payload, clientDescription(cfg.fsname(), extra), false, timeout));
+                    added.add(loadKey(payload, KeyNames.client(cfg.fsname(), extra), false, timeout));
                     if (options.randomize()) {
                         // the legacy description too, for peers that look only for it; best effort as in C
                         try {
-                            added.add(loadKey(payload, clientDescription(cfg.fsname(), null), false, timeout));
+                            added.add(loadKey(payload, KeyNames.client(cfg.fsname(), null), false, timeout));
                         } catch (LskException e) {
                             // already reported by loadKey
                         }
                     }
                 }
                 for (long nid : cfg.usedMgsNids()) {
-                    added.add(loadKey(payload, mgcDescription(nid), false, timeout));
+                    added.add(loadKey(payload, KeyNames.mgc(nid), false, timeout));
                 }
             }
             return added;
@@ -203,9 +188,9 @@ public final class SkKeyring {
                     + KeyringException.strerror(e.errno()), Errno.ENOKEY, e);
         }
         try {
-            keyring.setPerm(key, Keyring.PERM_POSSESSOR_OWNER);
+            keyring.setPerm(key, KeyPerm.POSSESSOR_OWNER);
         } catch (KeyringException e) {
-            printerr(2, "Failed to set perm 0x%x on key %d\n", Keyring.PERM_POSSESSOR_OWNER, key);
+            printerr(2, "Failed to set perm 0x%x on key %d\n", KeyPerm.POSSESSOR_OWNER, key);
         }
         printerr(2, "Added key %d with description %s\n", key, desc);
         for (int f : former) {

@@ -3,6 +3,6 @@
  * {@link lsk.sk.CryptAlg}), flags, GSS major status and its exception ({@link lsk.sk.GssException}),
  * key descriptions, mech numbers and keyring permissions (SK-PROTOCOL.md).
  *
- * <p>May import: lsk.base.
+ * <p>May import: lsk.base, lsk.lnet.
  */
 package lsk.sk;

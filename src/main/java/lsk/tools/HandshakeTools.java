@@ -1,5 +1,6 @@
 package lsk.tools;
 
+import lsk.sk.KeyNames;
 import lsk.base.Errno;
 import lsk.cmd.Command;
 import lsk.cmd.Io;
@@ -182,10 +183,10 @@ public final class HandshakeTools {
     static KeySource serverKeySource(KeyConfig key) {
         List<String> descriptions = new ArrayList<>();
         if (key.isServer()) {
-            descriptions.add(SkKeyring.serverDescription(key.fsname(), key.nodemap()));
+            descriptions.add(KeyNames.server(key.fsname(), key.nodemap()));
         }
         if (key.isMgs()) {
-            descriptions.add(SkKeyring.mgsDescription(key.nodemap()));
+            descriptions.add(KeyNames.mgs(key.nodemap()));
         }
         return d -> descriptions.contains(d) ? List.of(key) : List.of();
     }

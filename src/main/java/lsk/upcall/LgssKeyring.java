@@ -1,5 +1,6 @@
 package lsk.upcall;
 
+import lsk.sk.Mech;
 import lsk.base.Errno;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -322,7 +323,7 @@ public final class LgssKeyring implements Command {
                 Initiator ini = attempt == 0 && first != null ? first : Initiator.start(key.get(), co.targetUuid(),
                         co.wireFlags(), co.selfNid(), Entropy.secure());
                 r = ch.negotiate(new KernelChannel.InitRequest(co.secid(), co.targetUuid(),
-                        co.lustreSvc() | UpcallLine.MECH_SK << UpcallLine.MECH_SHIFT, co.uid(), co.gid(),
+                        co.lustreSvc() | Mech.SK << Mech.SHIFT, co.uid(), co.gid(),
                         ini.token()));
                 if (r.major() != GssException.GSS_S_COMPLETE) {
                     rpcErr = 0;

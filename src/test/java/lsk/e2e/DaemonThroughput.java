@@ -1,5 +1,6 @@
 package lsk.e2e;
 
+import lsk.sk.Mech;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ public final class DaemonThroughput {
                 go.await();
                 long t0 = System.nanoTime();
                 replies[k] = ch.negotiate(new KernelChannel.InitRequest(k + 1, rig.target(),
-                        1 | UpcallLine.MECH_SK << UpcallLine.MECH_SHIFT, 0, 0, inits.get(k).token()));
+                        1 | Mech.SK << Mech.SHIFT, 0, 0, inits.get(k).token()));
                 lat[k] = System.nanoTime() - t0;
                 return null;
             }));

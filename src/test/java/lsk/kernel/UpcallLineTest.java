@@ -1,5 +1,6 @@
 package lsk.kernel;
 
+import lsk.sk.Mech;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,7 +20,7 @@ class UpcallLineTest {
         // As rsi_do_upcall writes it: decimal hash and svc, 0x nid and index, empty handle as 0.
         UpcallLine l = UpcallLine.parse(b("12345 131073 0x20000c0a80132 0x123456789abcdef biology 0 AAECAw\n"));
         assertEquals(12345, l.hash());
-        assertEquals(UpcallLine.MECH_SK, l.mech());
+        assertEquals(Mech.SK, l.mech());
         assertEquals(1, l.service());
         assertEquals(0x00020000c0a80132L, l.nid());
         assertEquals(0x0123456789abcdefL, l.handleSeq());

@@ -1,5 +1,6 @@
 package lsk.keyring;
 
+import lsk.sk.KeyNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,10 +21,10 @@ class KeyringMgcNidsTest {
             }
             long nid = Long.parseUnsignedLong(c.get("libcfs_str2nid_u64").getAsString().substring(2), 16);
             assertEquals("lustre:MGC" + c.get("libcfs_nid2str_of_result").getAsString(),
-                    SkKeyring.mgcDescription(nid));
+                    KeyNames.mgc(nid));
             checked++;
         }
         assertTrue(checked >= 5, "vector cases checked: " + checked);
-        assertEquals("lustre:MGC10.0.0.1@o2ib3", SkKeyring.mgcDescription(0x000500030a000001L));
+        assertEquals("lustre:MGC10.0.0.1@o2ib3", KeyNames.mgc(0x000500030a000001L));
     }
 }

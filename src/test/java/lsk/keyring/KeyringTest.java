@@ -1,5 +1,6 @@
 package lsk.keyring;
 
+import lsk.sk.KeyPerm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -91,7 +92,7 @@ class KeyringTest {
     @Test
     void setPermAndTimeoutShowInProcKeys() throws Exception {
         int k = add(tag, new byte[] {1});
-        kr.setPerm(k, Keyring.PERM_ALL);
+        kr.setPerm(k, KeyPerm.ALL);
         assertEquals(0x3f3f3f3f, kr.describe(k).perm());
         assertEquals(0x3f3f3f3f, ProcKeys.bySerial(k).perm());
         kr.setTimeout(k, 7000);

@@ -1,5 +1,6 @@
 package lsk.lgsssk;
 
+import lsk.sk.KeyPerm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -49,7 +50,7 @@ class LgssSkKeyPermissionsTest {
         byte[] image = KeyFileCodec.encodeBinary(KeyFiles.decode("k.key", Files.readAllBytes(tmp.resolve("k.key")))
                 .config());
         try {
-            assertEquals(Keyring.PERM_POSSESSOR_OWNER, kr.describe(key).perm());
+            assertEquals(KeyPerm.POSSESSOR_OWNER, kr.describe(key).perm());
             try (LocalUser u = LocalUser.create()) {
                 for (List<String> cmd : List.of(List.of("read", s), List.of("pipe", s), List.of("print", s),
                         List.of("update", s, "forged"), List.of("revoke", s), List.of("setperm", s, "0x3f3f3f3f"),
@@ -69,7 +70,7 @@ class LgssSkKeyPermissionsTest {
             byte[] out = p.getInputStream().readAllBytes();
             assertEquals(0, p.waitFor(), new String(p.getErrorStream().readAllBytes()));
             assertArrayEquals(image, out);
-            assertEquals(Keyring.PERM_POSSESSOR_OWNER, kr.describe(key).perm());
+            assertEquals(KeyPerm.POSSESSOR_OWNER, kr.describe(key).perm());
             // What the daemon reads (lsk.gssd builds its responder on this key source).
             assertEquals(1, new KeyringKeySource(kr).keys(description).size());
         } finally {

@@ -1,0 +1,32 @@
+package lsk.sk;
+
+/**
+ * Key permission masks ({@code include/linux/key.h}) and the masks lsk gives SSK keys: one place,
+ * so the upcall, {@code lgss_sk} and the demo cannot drift apart.
+ */
+public final class KeyPerm {
+    public static final int POS_VIEW = 0x01000000;
+    public static final int POS_READ = 0x02000000;
+    public static final int POS_WRITE = 0x04000000;
+    public static final int POS_SEARCH = 0x08000000;
+    public static final int POS_LINK = 0x10000000;
+    public static final int POS_SETATTR = 0x20000000;
+    public static final int POS_ALL = 0x3f000000;
+    public static final int USR_VIEW = 0x00010000;
+    public static final int USR_READ = 0x00020000;
+    public static final int USR_WRITE = 0x00040000;
+    public static final int USR_ALL = 0x003f0000;
+
+    /** Possessor, user, group and other: everything. */
+    public static final int ALL = 0x3f3f3f3f;
+    /**
+     * Possessor and owner (the key's uid): everything; group and other: nothing. What
+     * {@code lgss_sk -l} sets on an SSK key.
+     */
+    public static final int POSSESSOR_OWNER = POS_ALL | USR_ALL;
+    /** Possessor everything; owner view, read and write: the demo's stand-in for a kernel-made key. */
+    public static final int POSSESSOR_ALL_OWNER_RW = POS_ALL | USR_VIEW | USR_READ | USR_WRITE;
+
+    private KeyPerm() {
+    }
+}
