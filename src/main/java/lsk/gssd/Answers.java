@@ -1,7 +1,6 @@
 package lsk.gssd;
 
 import lsk.base.Errno;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import lsk.base.LskException;
@@ -73,22 +72,14 @@ final class Answers {
         }
     }
 
-    /** A line too broken to parse still gets an error downcall when its hash is readable. */
-    void errorForHash(byte[] raw) {
-        int sp = 0;
-        while (sp < raw.length && sp < 24 && raw[sp] != ' ') {
-            sp++;
-        }
-        if (sp == raw.length || raw[sp] != ' ') {
-            return;
-        }
+    /** An error reply to a request known only by its hash (given up before it could be parsed). */
+    void errorForHash(long hash) {
         try {
-            long hash = UpcallLine.strtoull(new String(raw, 0, sp, StandardCharsets.US_ASCII), "hash");
             write(ParamPaths.RSI_DOWNCALL, Downcalls.encode(shim, new Downcalls.Rsi(hash,
                     -Errno.EACCES, GssException.GSS_S_FAILURE, 0, new byte[0], new byte[0],
                     new byte[0], new byte[0])));
         } catch (LskException e) {
-            // unparsable hash: nothing to answer
+            // best effort, unlogged: these come in floods (junk, shedding) and the cause is logged
         }
     }
 

@@ -34,7 +34,22 @@ import lsk.kernel.UpcallLine;
  * Anything else that ends this thread is recorded as its {@link #failure()}: the daemon then
  * exits non-zero.
  */
-final class RequestReader implements Runnable {
+public final class RequestReader implements Runnable {
+    /**
+     * What unfinished requests may hold: at most {@code maxConnections} open connections and
+     * {@code maxBuffered} bytes of buffers in all.
+     */
+    public record Limits(int maxConnections, long maxBuffered) {
+        public static final Limits DEFAULT = new Limits(1024, 32L << 20);
+
+        public Limits {
+            if (maxConnections < 1 || maxBuffered < (long) maxConnections * INITIAL_BUFFER
+                    + 2L * (UpcallLine.MAX_LINE + 1)) {
+                throw new IllegalArgumentException("limits too small for one full request line");
+            }
+        }
+    }
+
     /** Where lines go: {@code line} a complete request, {@code shed} the bytes of a dropped one. */
     interface Sink {
         void line(byte[] line);
@@ -55,13 +70,13 @@ final class RequestReader implements Runnable {
     private final ServerSocketChannel server;
     private final Selector selector;
     private final SelectionKey serverKey;
-    private final Svcgssd.Limits limits;
+    private final Limits limits;
     private final long readTimeout;
     private final Peers peers;
     private final Log log;
     private final Sink sink;
-    private final AtomicLong dropped;
-    private final AtomicLong refused;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
     /** Open connections, oldest first (accept order, hence also deadline order). */
     private final LinkedHashSet<Conn> conns = new LinkedHashSet<>();
     /** Bytes held beyond the connections' initial buffers. */
@@ -88,20 +103,28 @@ final class RequestReader implements Runnable {
         }
     }
 
-    RequestReader(ServerSocketChannel server, Svcgssd.Limits limits, Duration readTimeout, Peers peers, Log log,
-                  Sink sink, AtomicLong dropped, AtomicLong refused) throws IOException {
+    RequestReader(ServerSocketChannel server, Limits limits, Duration readTimeout, Peers peers, Log log, Sink sink)
+            throws IOException {
         this.server = server;
         this.limits = limits;
         this.readTimeout = readTimeout.toNanos();
         this.peers = peers;
         this.log = log;
         this.sink = sink;
-        this.dropped = dropped;
-        this.refused = refused;
         this.cap = limits.maxConnections();
         server.configureBlocking(false);
         this.selector = Selector.open();
         this.serverKey = server.register(selector, SelectionKey.OP_ACCEPT);
+    }
+
+    /** Connections dropped unfinished (timeout, overlong, shed under pressure). */
+    long dropped() {
+        return dropped.get();
+    }
+
+    /** Connections refused because the peer is not allowed ({@link Peers}). */
+    long refused() {
+        return refused.get();
     }
 
     /** What ended the thread other than {@link #close()}, if anything. */

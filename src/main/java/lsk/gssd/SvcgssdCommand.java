@@ -7,6 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import lsk.base.LskException;
 import lsk.cmd.Command;
 import lsk.cmd.Getopt;
@@ -55,6 +59,8 @@ public final class SvcgssdCommand implements Command {
                                   costs a safe-prime check
               -h, --help  this text
             """;
+    /** Seconds a shutdown hook waits for a start under way: binding takes milliseconds. */
+    private static final int STARTING = 5;
     private static final String OPTSTRING = "fghkmnoR:svz";
     private static final int OPT_SOCKET = 0x100;
     private static final int OPT_PARAM_ROOT = 0x101;
@@ -211,16 +217,22 @@ public final class SvcgssdCommand implements Command {
             }
             Responder responder = new Responder(new lsk.keyring.KeyringKeySource(lsk.keyring.Keyring.open()),
                     ObdNodemapResolver.forKernel(kernel, log), Entropy.secure(), new DhGroups(), o.primes());
-            Svcgssd d = new Svcgssd(new Svcgssd.Options(socket, kernel, true, Duration.ofSeconds(5),
-                    Runtime.getRuntime().availableProcessors()), responder, shim, log);
-            // Handlers first: a signal that comes as soon as the socket exists finds them.
-            Runtime.getRuntime().addShutdownHook(new Thread(d::close));
+            Svcgssd.Options options = new Svcgssd.Options(socket, kernel, true, Duration.ofSeconds(5),
+                    Runtime.getRuntime().availableProcessors());
+            // Handlers first: a signal that comes as soon as the socket exists finds them. The
+            // hook waits for a start under way, so that the socket it bound is removed too.
+            CompletableFuture<Svcgssd> running = new CompletableFuture<>();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> closeWhenStarted(running)));
             handleSignals(log);
-            if (inherited == null) {
-                d.start();
-            } else {
-                d.start(inherited);
+            Svcgssd d;
+            try {
+                d = inherited == null ? Svcgssd.start(options, responder, shim, log)
+                        : Svcgssd.start(options, responder, shim, log, inherited);
+            } catch (Throwable e) { // rethrown as it is: the hook must not wait for a start that failed
+                running.completeExceptionally(e);
+                throw e;
             }
+            running.complete(d);
             Warmup.start(log, () -> d.completed() + d.failed() + d.dropped() > 0);
             log.log(Log.WARN, "serving SK on " + socket + (passed ? " (passed by systemd)" : "") + " for " + kernel);
             report.ready();
@@ -248,6 +260,16 @@ public final class SvcgssdCommand implements Command {
             return 1;
         }
         return 0;
+    }
+
+    private static void closeWhenStarted(CompletableFuture<Svcgssd> running) {
+        try {
+            running.get(STARTING, TimeUnit.SECONDS).close();
+        } catch (ExecutionException | TimeoutException e) {
+            // never started (or still binding after the wait): nothing of ours to remove
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static int reportExit(Detach.Report report, int status, String why) {

@@ -122,10 +122,9 @@ final class E2eRig implements AutoCloseable {
         }
         kernel = SimKernel.start(config, log::add);
         Log dlog = (lvl, m) -> log.add("lsvcgssd: " + m);
-        daemon = new Svcgssd(new Svcgssd.Options(sock, kernel.kernel(), true, Duration.ofSeconds(5), 2),
+        daemon = Svcgssd.start(new Svcgssd.Options(sock, kernel.kernel(), true, Duration.ofSeconds(5), 2),
                 new Responder(new KeyringKeySource(keyring), NodemapResolver.NONE, Entropy.secure()),
                 ChannelNative.load(), dlog);
-        daemon.start();
         if (!requestKey) {
             return this;
         }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import lsk.gssd.Svcgssd;
+import lsk.gssd.RequestHandler;
 import lsk.handshake.Entropy;
 import lsk.handshake.NodemapResolver;
 import lsk.handshake.Responder;
@@ -20,7 +20,7 @@ import lsk.kernel.sim.SimKernel;
 import lsk.kernel.UpcallLine;
 
 /**
- * The daemon's whole request handling ({@link Svcgssd#handle}: request line, responder,
+ * The daemon's whole request handling ({@link RequestHandler#handle}: request line, responder,
  * downcalls) on hostile requests, with the downcall parameter files as plain files in a temp
  * tree. Every request must end as exactly one counted success or failure, write an rsi
  * downcall for its hash, and never fail "internally" (an unexpected exception).
@@ -28,7 +28,7 @@ import lsk.kernel.UpcallLine;
 class DaemonFuzzTest {
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final Path rsi;
-    private final Svcgssd daemon;
+    private final RequestHandler daemon;
     private final byte[] shared = HandshakeKeys.key("keyfiles/server_tank_default.key").sharedKey();
 
     DaemonFuzzTest() {
@@ -42,8 +42,7 @@ class DaemonFuzzTest {
             root.toFile().deleteOnExit();
             Responder responder = new Responder(HandshakeKeys.serverKeys(), NodemapResolver.NONE,
                     Entropy.fixed(HandshakeKeys.SERVER_RANDOM, HandshakeKeys.serverPrivate()));
-            daemon = new Svcgssd(new Svcgssd.Options(root.resolve("unused.socket"), kernel, true,
-                    Duration.ofSeconds(1), 1), responder, ChannelNative.load(), (lvl, m) -> log.add(m));
+            daemon = new RequestHandler(kernel, true, responder, ChannelNative.load(), (lvl, m) -> log.add(m));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (lsk.base.LskException e) {

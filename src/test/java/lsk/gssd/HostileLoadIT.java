@@ -96,9 +96,8 @@ class HostileLoadIT {
         int[] count = new int[Kind.values().length];
         try (SimKernel k = SimKernel.start(new SimKernel.Config(tmp.resolve("root"), SimKernel.NEWEST, sock, CLIENT_NID, "default",
                 Duration.ofSeconds(60)), m -> { })) {
-            Svcgssd d = new Svcgssd(new Svcgssd.Options(sock, k.kernel(), true, READ_TIMEOUT, 2,
-                    new Svcgssd.Limits(HOARD_CAP, 16L << 20)), responder, ChannelNative.load(), log);
-            d.start();
+            Svcgssd d = Svcgssd.start(new Svcgssd.Options(sock, k.kernel(), true, READ_TIMEOUT, 2,
+                    new RequestReader.Limits(HOARD_CAP, 16L << 20)), responder, ChannelNative.load(), log);
             Hoarder hoarder = new Hoarder(sock, HOARD_CAP + HOARD_CAP / 2);
             Thread hoarding = new Thread(hoarder, "hoarder");
             hoarding.start();

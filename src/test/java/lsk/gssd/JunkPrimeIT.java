@@ -93,9 +93,8 @@ class JunkPrimeIT {
         List<Phase> phases = new ArrayList<>();
         try (SimKernel k = SimKernel.start(new SimKernel.Config(tmp.resolve("root"), SimKernel.NEWEST, sock, CLIENT_NID,
                 "default", Duration.ofSeconds(60)), m -> { })) {
-            Svcgssd d = new Svcgssd(new Svcgssd.Options(sock, k.kernel(), true, Duration.ofSeconds(5), 2),
+            Svcgssd d = Svcgssd.start(new Svcgssd.Options(sock, k.kernel(), true, Duration.ofSeconds(5), 2),
                     responder, ChannelNative.load(), (level, m) -> { });
-            d.start();
             try (d) {
                 KernelChannel ch = KernelChannel.open(k.kernel());
                 ExecutorService pool = Executors.newCachedThreadPool();

@@ -48,9 +48,8 @@ class LoopbackTest {
         Responder rejecting = new Responder(d -> List.of(), lsk.handshake.NodemapResolver.NONE, none);
         try (SimKernel k = SimKernel.start(new SimKernel.Config(tmp.resolve("root"), SimKernel.NEWEST, sock, 0x00020000c0a80132L,
                 "default", Duration.ofSeconds(10)), m -> logs.add(m))) {
-            Svcgssd d = new Svcgssd(new Svcgssd.Options(sock, k.kernel(), true, Duration.ofMillis(500), 2),
+            Svcgssd d = Svcgssd.start(new Svcgssd.Options(sock, k.kernel(), true, Duration.ofMillis(500), 2),
                     rejecting, ChannelNative.load(), log);
-            d.start();
             try (d) {
                 List<SocketChannel> silent = new ArrayList<>();
                 for (int i = 0; i < 20; i++) {

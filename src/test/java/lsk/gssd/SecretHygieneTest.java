@@ -103,9 +103,8 @@ class SecretHygieneTest {
         Log log = (level, m) -> texts.add("daemon[" + level + "]: " + m);
         try (SimKernel k = SimKernel.start(new SimKernel.Config(tmp.resolve("root"), SimKernel.NEWEST, sock, CLIENT_NID, "default",
                 Duration.ofSeconds(20)), m -> texts.add("kernel: " + m))) {
-            Svcgssd d = new Svcgssd(new Svcgssd.Options(sock, k.kernel(), true, Duration.ofSeconds(2), 2),
+            Svcgssd d = Svcgssd.start(new Svcgssd.Options(sock, k.kernel(), true, Duration.ofSeconds(2), 2),
                     responder, ChannelNative.load(), log);
-            d.start();
             try (d) {
                 KernelChannel ch = KernelChannel.open(k.kernel());
                 // 1. A good privacy negotiation.

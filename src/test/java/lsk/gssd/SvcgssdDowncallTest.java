@@ -58,7 +58,7 @@ class SvcgssdDowncallTest {
         return b;
     }
 
-    record Tree(Svcgssd daemon, Path rsi, Path rsc) {
+    record Tree(RequestHandler daemon, Path rsi, Path rsc) {
     }
 
     Tree tree(String version) throws Exception {
@@ -69,8 +69,7 @@ class SvcgssdDowncallTest {
         Files.createFile(rsi);
         Files.createFile(rsc);
         Responder responder = new Responder(d -> List.of(server), NodemapResolver.NONE, Entropy.secure());
-        Svcgssd d = new Svcgssd(new Svcgssd.Options(tmp.resolve("unused.socket"), k, true, Duration.ofSeconds(1), 1),
-                responder, ChannelNative.load(), (lvl, m) -> logs.add(m));
+        RequestHandler d = new RequestHandler(k, true, responder, ChannelNative.load(), (lvl, m) -> logs.add(m));
         return new Tree(d, rsi, rsc);
     }
 
@@ -86,7 +85,8 @@ class SvcgssdDowncallTest {
     @ValueSource(strings = {"2.16.1", "2.17.0", "2.17.52", "2.17.54"})
     void downcallsInTheRunningVersionsLayout(String version) throws Exception {
         Tree t = tree(version);
-        try (Svcgssd d = t.daemon()) {
+        {
+            RequestHandler d = t.daemon();
             d.handle(request(77));
             assertEquals(1, d.completed(), logs.toString());
         }
@@ -140,7 +140,8 @@ class SvcgssdDowncallTest {
     }
 
     private void assertRsiError(Tree t, int errno) throws Exception {
-        try (Svcgssd d = t.daemon()) {
+        {
+            RequestHandler d = t.daemon();
             d.handle(request(4242));
             assertEquals(0, d.completed());
             assertEquals(1, d.failed());

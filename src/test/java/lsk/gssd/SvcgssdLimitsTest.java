@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Regression: unfinished requests from local peers could hold up to a full line each, on as
  * many connections as they liked (unbounded heap until the read timeouts fired). The daemon
- * now caps what they hold together ({@link Svcgssd.Limits}) and keeps serving.
+ * now caps what they hold together ({@link RequestReader.Limits}) and keeps serving.
  */
 class SvcgssdLimitsTest {
     @TempDir
@@ -42,13 +42,12 @@ class SvcgssdLimitsTest {
         try (SimKernel k = SimKernel.start(new SimKernel.Config(tmp.resolve("root"), SimKernel.NEWEST, sock, 0x00020000c0a80132L,
                 "default", Duration.ofSeconds(30)), m -> { })) {
             // Read timeout far longer than the test: only the cap can drop these.
-            Svcgssd d = new Svcgssd(new Svcgssd.Options(sock, k.kernel(), true, Duration.ofMinutes(5), 1),
+            Svcgssd d = Svcgssd.start(new Svcgssd.Options(sock, k.kernel(), true, Duration.ofMinutes(5), 1),
                     none, ChannelNative.load(), (l, m) -> { });
-            d.start();
             try (d) {
                 byte[] almostLine = new byte[UpcallLine.MAX_LINE - 10];
                 Arrays.fill(almostLine, (byte) 'A');
-                int conns = (int) (Svcgssd.Limits.DEFAULT.maxBuffered() / UpcallLine.MAX_LINE) + 40;
+                int conns = (int) (RequestReader.Limits.DEFAULT.maxBuffered() / UpcallLine.MAX_LINE) + 40;
                 List<SocketChannel> open = new ArrayList<>();
                 for (int i = 0; i < conns; i++) {
                     SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sock));

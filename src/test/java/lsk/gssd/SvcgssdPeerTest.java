@@ -53,7 +53,7 @@ class SvcgssdPeerTest {
             Files.createFile(rsi);
         }
         Responder none = new Responder(d -> List.of(), NodemapResolver.NONE, Entropy.secure());
-        return new Svcgssd(new Svcgssd.Options(sock, kernel(), true, Duration.ofSeconds(2), 1), none,
+        return Svcgssd.start(new Svcgssd.Options(sock, kernel(), true, Duration.ofSeconds(2), 1), none,
                 ChannelNative.load(), (lvl, m) -> logs.add(m));
     }
 
@@ -66,7 +66,6 @@ class SvcgssdPeerTest {
         Path dir = tmp.resolve("run-lsk");
         Path sock = dir.resolve("svcgssd.socket");
         try (Svcgssd d = daemon(sock)) {
-            d.start();
             assertEquals("rw-------", mode(sock));
             assertEquals("rwx------", mode(dir));
             assertEquals(0, Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS));
@@ -105,7 +104,6 @@ class SvcgssdPeerTest {
         Files.setPosixFilePermissions(getauth, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path sock = tmp.resolve("svcgssd.socket");
         try (LocalUser user = LocalUser.create(); Svcgssd d = daemon(sock)) {
-            d.start();
             // As bound, the socket is root's: the user cannot even connect.
             String out = send(user.command(getauth.toString(), "-c", "rsicache", "-r", line(7001)), sock, 1);
             assertTrue(out.contains("Permission denied"), out);

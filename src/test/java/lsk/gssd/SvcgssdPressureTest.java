@@ -54,9 +54,8 @@ class SvcgssdPressureTest {
         Path sock = tmp.resolve("svcgssd.socket");
         try (SimKernel k = kernel(sock)) {
             // Read timeout far longer than the test: only shedding can free a slot.
-            Svcgssd d = new Svcgssd(new Svcgssd.Options(sock, k.kernel(), true, Duration.ofMinutes(5), 1,
-                    new Svcgssd.Limits(16, 4L << 20)), none(), ChannelNative.load(), (l, m) -> { });
-            d.start();
+            Svcgssd d = Svcgssd.start(new Svcgssd.Options(sock, k.kernel(), true, Duration.ofMinutes(5), 1,
+                    new RequestReader.Limits(16, 4L << 20)), none(), ChannelNative.load(), (l, m) -> { });
             List<SocketChannel> hoard = new ArrayList<>();
             try (d) {
                 // Each hoarder sends the start of a request, with a hash, and then nothing.
@@ -97,9 +96,8 @@ class SvcgssdPressureTest {
             lines.add(m);
         };
         try (SimKernel k = kernel(sock)) {
-            Svcgssd d = new Svcgssd(new Svcgssd.Options(sock, k.kernel(), true, Duration.ofMinutes(5), 1), none(),
+            Svcgssd d = Svcgssd.start(new Svcgssd.Options(sock, k.kernel(), true, Duration.ofMinutes(5), 1), none(),
                     ChannelNative.load(), log);
-            d.start();
             try (d) {
                 try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
                     c.write(ByteBuffer.wrap("5 131073".getBytes(StandardCharsets.US_ASCII)));

@@ -47,7 +47,7 @@ class SvcgssdSocketTest {
             Files.createFile(rsi);
         }
         Responder none = new Responder(d -> List.of(), NodemapResolver.NONE, Entropy.secure());
-        return new Svcgssd(new Svcgssd.Options(sock, k, true, Duration.ofSeconds(2), 1), none, ChannelNative.load(),
+        return Svcgssd.start(new Svcgssd.Options(sock, k, true, Duration.ofSeconds(2), 1), none, ChannelNative.load(),
                 (lvl, m) -> logs.add(m));
     }
 
@@ -72,11 +72,8 @@ class SvcgssdSocketTest {
     void secondDaemonRefusesAndTheFirstKeepsServing() throws Exception {
         Path sock = tmp.resolve("svcgssd.socket");
         try (Svcgssd first = daemon(sock)) {
-            first.start();
             Object ino = inode(sock);
-            Svcgssd second = daemon(sock);
-            LskException e = assertThrows(LskException.class, second::start);
-            second.close();
+            LskException e = assertThrows(LskException.class, () -> daemon(sock));
             assertEquals(SocketFile.EADDRINUSE, e.errno());
             assertTrue(e.getMessage().contains("another daemon is listening"), e.getMessage());
             assertEquals(ino, inode(sock), "the live socket was replaced");
@@ -126,9 +123,7 @@ class SvcgssdSocketTest {
         try (ServerSocketChannel other = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             other.bind(UnixDomainSocketAddress.of(sock));
             Object ino = inode(sock);
-            try (Svcgssd d = daemon(sock)) {
-                assertThrows(LskException.class, d::start);
-            }
+            assertThrows(LskException.class, () -> daemon(sock));
             assertEquals(ino, inode(sock));
             try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
                 assertTrue(c.isConnected());
@@ -144,7 +139,6 @@ class SvcgssdSocketTest {
         }
         assertTrue(Files.exists(sock, LinkOption.NOFOLLOW_LINKS), "closing does not remove the file");
         try (Svcgssd d = daemon(sock)) {
-            d.start();
             assertTrue(logs.contains("removed stale socket " + sock), logs.toString());
             served(d, sock);
         }
@@ -160,10 +154,8 @@ class SvcgssdSocketTest {
         }
         Path link = Files.createSymbolicLink(tmp.resolve("link.socket"), target);
         for (Path p : List.of(file, link)) {
-            try (Svcgssd d = daemon(p)) {
-                LskException e = assertThrows(LskException.class, d::start);
-                assertEquals(SocketFile.ENOTSOCK, e.errno(), e.getMessage());
-            }
+            LskException e = assertThrows(LskException.class, () -> daemon(p));
+            assertEquals(SocketFile.ENOTSOCK, e.errno(), e.getMessage());
         }
         assertEquals("keep me", Files.readString(file));
         assertTrue(Files.isSymbolicLink(link));
@@ -174,7 +166,6 @@ class SvcgssdSocketTest {
     void closeRemovesOnlyTheFileItBound() throws Exception {
         Path sock = tmp.resolve("svcgssd.socket");
         Svcgssd d = daemon(sock);
-        d.start();
         // Someone replaces the file while the daemon runs: that file is not the daemon's to remove.
         Files.delete(sock);
         Files.writeString(sock, "not ours");

@@ -189,9 +189,8 @@ class SimInitChannelTest {
         });
         try (SimKernel k = SimKernel.start(new SimKernel.Config(tmp.resolve("root"), version(v), sock, 0L, "default",
                 Duration.ofSeconds(10)), logs::add)) {
-            Svcgssd d = new Svcgssd(new Svcgssd.Options(sock, k.kernel(), true, Duration.ofMillis(500), 1), rejecting,
+            Svcgssd d = Svcgssd.start(new Svcgssd.Options(sock, k.kernel(), true, Duration.ofMillis(500), 1), rejecting,
                     DowncallsTest.SHIM, (lvl, m) -> logs.add(m));
-            d.start();
             try (d) {
                 ReplyBuffer r = KernelChannel.open(k.kernel()).negotiate(new KernelChannel.InitRequest(1, OBD,
                         0x20001, 0, 0, "not a token".getBytes(StandardCharsets.US_ASCII)));
