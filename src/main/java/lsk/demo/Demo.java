@@ -246,8 +246,8 @@ public final class Demo implements Command {
                 KeyPayload.Success[] got = new KeyPayload.Success[1];
                 if (!step(flavor + ": upcall negotiates, key updated", () -> {
                     got[0] = requestContext(flavor + "-0", svc);
-                    return "context " + got[0].context().length + " bytes, server handle "
-                            + HexFormat.of().formatHex(got[0].handle());
+                    return "context " + got[0].context().size() + " bytes, server handle "
+                            + HexFormat.of().formatHex(got[0].handle().toByteArray());
                 })) {
                     continue;
                 }
@@ -403,13 +403,13 @@ public final class Demo implements Command {
 
         /** The kernel's view: import both contexts, exchange protected messages both ways. */
         private String verify(KeyPayload.Success c, boolean privacy) throws Exception {
-            Downcalls.Rsc rsc = kernel.serverContext(c.handle()).orElseThrow(() -> new LskException(
-                    "no rsc downcall for handle " + HexFormat.of().formatHex(c.handle()), Errno.ENOENT));
+            Downcalls.Rsc rsc = kernel.serverContext(c.handle().toByteArray()).orElseThrow(() -> new LskException(
+                    "no rsc downcall for handle " + HexFormat.of().formatHex(c.handle().toByteArray()), Errno.ENOENT));
             if (!rsc.mech().equals("sk") || !rscNodemapFits(rsc.nodemap())
                     || rsc.flags() != Downcalls.RSC_FLAG_ROOT || c.seqWindow() != SimKernel.SEQ_WINDOW) {
                 throw new LskException("rsc downcall or key payload fields unexpected", Errno.EPROTO);
             }
-            byte[] cctx = c.context(), sctx = rsc.context();
+            byte[] cctx = c.context().reveal(), sctx = rsc.context();
             try (SkMech client = SkMech.importContext(cctx, Clock.systemUTC());
                  SkMech server = SkMech.importContext(sctx, Clock.systemUTC());
                  SkMech serverOut = server.reverse()) {
@@ -478,7 +478,7 @@ public final class Demo implements Command {
                 long t0 = System.nanoTime();
                 KeyPayload.Success s = requestContext("t" + i, 'i');
                 t[i] = System.nanoTime() - t0;
-                if (kernel.serverContext(s.handle()).isEmpty()) {
+                if (kernel.serverContext(s.handle().toByteArray()).isEmpty()) {
                     throw new LskException("request " + i + ": no server context", Errno.ENOENT);
                 }
             }

@@ -1,10 +1,9 @@
 package lsk.upcall;
 
-import lsk.base.Errno;
-import lsk.base.LskException;
-import lsk.sk.Flags;
+import lsk.base.CNumbers;
+import lsk.base.DecodeException;
 import lsk.kernel.KernelAbi;
-import lsk.kernel.UpcallLine;
+import lsk.sk.Flags;
 
 /**
  * The callout info the kernel passes to the upcall (request-key's {@code %c}), formatted
@@ -17,7 +16,8 @@ import lsk.kernel.UpcallLine;
  * service type {@code -} (the kernel sets both only for root contexts; the service is then the
  * RPC's, and the init token carries no service bit, as with the C tool). NIDs come as
  * {@code %#llx}, which prints 0 as {@code 0}; the pid is 0 when the kernel does not check
- * namespaces. Parsed strictly (the C tool uses strtol and ignores junk).
+ * namespaces. Parsed strictly (the C tool uses strtol and ignores junk); what does not parse is a
+ * {@link DecodeException} naming {@link #FIELD}.
  *
  * @param clientUuid null with 11 fields; the 12th field (possibly empty) otherwise
  */
@@ -30,50 +30,49 @@ public record CalloutInfo(int secid, String mech, int uid, int gid, boolean root
     public static final int MAX_CLIENT_UUID = 39;
     /** The service type of a normal user's context. */
     static final String USER_SVC = "-";
+    /** Longest number read, as the C reader's {@code char buf[24]}. */
+    private static final int MAX_NUMBER_CHARS = 23;
 
-    public static final class Malformed extends LskException {
-        public Malformed(String message) {
-            super("invalid callout info: " + message, Errno.EINVAL);
-        }
-    }
+    /** What its {@link DecodeException}s name: reported as "invalid callout info: ...". */
+    public static final String FIELD = "callout info";
 
-    public static CalloutInfo parse(String s) throws Malformed {
+    public static CalloutInfo parse(String s) throws DecodeException {
         if (s.length() > MAX_LENGTH) {
-            throw new Malformed("longer than " + MAX_LENGTH + " characters");
+            throw bad("longer than " + MAX_LENGTH + " characters");
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c < 0x21 || c > 0x7e) {
-                throw new Malformed("control, space or non-ASCII character at position " + i);
+                throw bad("control, space or non-ASCII character at position " + i);
             }
         }
         String[] f = s.split(":", -1);
         if (f.length != 11 && f.length != 12) {
-            throw new Malformed("expected 11 or 12 ':'-separated fields, got " + f.length);
+            throw bad("expected 11 or 12 ':'-separated fields, got " + f.length);
         }
         int secid = u32dec(f[0], "secid", Integer.MAX_VALUE);
         String mech = f[1];
         if (!mech.matches("[a-z0-9]{1,15}")) {
-            throw new Malformed("mech '" + mech + "' is not a mechanism name");
+            throw bad("mech '" + mech + "' is not a mechanism name");
         }
         int uid = u32dec(f[2], "uid", 0xFFFFFFFFL);
         int gid = u32dec(f[3], "gid", 0xFFFFFFFFL);
         String flags = f[4];
         if (!flags.matches("r?m?o?") && !(flags.chars().allMatch(c -> "rmo".indexOf(c) >= 0)
                 && flags.chars().distinct().count() == flags.length())) {
-            throw new Malformed("flags '" + flags + "' (letters r, m, o, each at most once)");
+            throw bad("flags '" + flags + "' (letters r, m, o, each at most once)");
         }
         if (f[5].length() != 1 || "naip-".indexOf(f[5].charAt(0)) < 0) {
-            throw new Malformed("service type '" + f[5] + "' (one of n, a, i, p, or - for a user)");
+            throw bad("service type '" + f[5] + "' (one of n, a, i, p, or - for a user)");
         }
         if (f[5].equals(USER_SVC) && !flags.isEmpty()) {
-            throw new Malformed("service type '-' with flags '" + flags + "' (root contexts name their service)");
+            throw bad("service type '-' with flags '" + flags + "' (root contexts name their service)");
         }
         int svc = u32dec(f[6], "lustre svc", 0xFFFF);
         long tnid = number(f[7], "target nid");
         String tgt = f[8];
         if (tgt.isEmpty() || tgt.length() > MAX_UUID) {
-            throw new Malformed("target uuid length " + tgt.length() + " (1.." + MAX_UUID + ")");
+            throw bad("target uuid length " + tgt.length() + " (1.." + MAX_UUID + ")");
         }
         long snid = number(f[9], "self nid");
         int pid = u32dec(f[10], "pid", Integer.MAX_VALUE);
@@ -81,29 +80,36 @@ public record CalloutInfo(int secid, String mech, int uid, int gid, boolean root
         if (f.length == 12) {
             cl = f[11];
             if (cl.length() > MAX_CLIENT_UUID) {
-                throw new Malformed("client uuid length " + cl.length() + " (0.." + MAX_CLIENT_UUID + ")");
+                throw bad("client uuid length " + cl.length() + " (0.." + MAX_CLIENT_UUID + ")");
             }
         }
         return new CalloutInfo(secid, mech, uid, gid, flags.indexOf('r') >= 0, flags.indexOf('m') >= 0,
                 flags.indexOf('o') >= 0, f[5].charAt(0), svc, tnid, tgt, snid, pid, cl);
     }
 
-    private static long number(String s, String field) throws Malformed {
+    private static long number(String s, String field) throws DecodeException {
+        if (s.length() > MAX_NUMBER_CHARS) {
+            throw bad(field + " '" + s + "' is not a number");
+        }
         try {
-            return UpcallLine.strtoull(s, field);
-        } catch (UpcallLine.Malformed e) {
-            throw new Malformed(field + " '" + s + "' is not a number");
+            return CNumbers.strtoull(s);
+        } catch (NumberFormatException e) {
+            throw bad(field + " '" + s + "' is not a number");
         }
     }
 
-    private static int u32dec(String s, String field, long max) throws Malformed {
+    private static DecodeException bad(String why) {
+        return new DecodeException(FIELD, why);
+    }
+
+    private static int u32dec(String s, String field, long max) throws DecodeException {
         if (s.isEmpty() || s.length() > 10 || !s.chars().allMatch(c -> c >= '0' && c <= '9')
                 || (s.length() > 1 && s.charAt(0) == '0')) {
-            throw new Malformed(field + " '" + s + "' is not a decimal number");
+            throw bad(field + " '" + s + "' is not a decimal number");
         }
         long v = Long.parseLong(s);
         if (v > max) {
-            throw new Malformed(field + " " + s + " out of range");
+            throw bad(field + " " + s + " out of range");
         }
         return (int) v;
     }
@@ -114,9 +120,9 @@ public record CalloutInfo(int secid, String mech, int uid, int gid, boolean root
     }
 
     /** Refuses a callout with more fields than the kernel of {@code abi} sends. */
-    public void checkFor(KernelAbi abi) throws Malformed {
+    public void checkFor(KernelAbi abi) throws DecodeException {
         if (fieldCount() > abi.calloutFields) {
-            throw new Malformed(fieldCount() + " fields, but Lustre " + abi.range + " sends " + abi.calloutFields
+            throw bad(fieldCount() + " fields, but Lustre " + abi.range + " sends " + abi.calloutFields
                     + " (is the Lustre version right?)");
         }
     }

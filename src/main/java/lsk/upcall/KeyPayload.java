@@ -1,9 +1,10 @@
 package lsk.upcall;
 
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
+import lsk.base.ByteString;
+import lsk.base.DecodeException;
+import lsk.base.Secret;
 
 /**
  * What lgss_keyring stores in the kernel key it negotiated for (host order, little-endian on
@@ -28,20 +29,15 @@ public final class KeyPayload {
     private KeyPayload() {
     }
 
-    /** A negotiated context as stored in the key. {@link #context()} is secret: wipe copies when done. */
-    public record Success(int seqWindow, byte[] handle, byte[] context) {
-        public Success {
-            handle = handle.clone();
-            context = context.clone();
-        }
-
-        @Override public byte[] handle() { return handle.clone(); }
-        @Override public byte[] context() { return context.clone(); }
-
+    /**
+     * A negotiated context as stored in the key: the server handle is public, the context (its
+     * session keys) is a {@link Secret}.
+     */
+    public record Success(int seqWindow, ByteString handle, Secret context) {
         @Override
         public String toString() {
-            return "KeyPayload.Success[seqWindow=" + seqWindow + ", handle=" + handle.length + " bytes, context="
-                    + context.length + " bytes]";
+            return "KeyPayload.Success[seqWindow=" + seqWindow + ", handle=" + handle.size() + " bytes, context="
+                    + context.size() + " bytes]";
         }
     }
 
@@ -70,34 +66,32 @@ public final class KeyPayload {
     /**
      * Parses a success payload strictly: both lengths within the buffer, nothing after the context.
      *
-     * @throws IllegalArgumentException naming the field at fault
+     * @throws DecodeException naming the field at fault
      */
-    public static Success parseSuccess(byte[] p) {
+    public static Success parseSuccess(byte[] p) throws DecodeException {
         ByteBuffer b = ByteBuffer.wrap(p).order(HOST_ORDER);
-        try {
-            int win = b.getInt();
-            byte[] h = new byte[checkedLength(b, "handle")];
-            b.get(h);
-            byte[] c = new byte[checkedLength(b, "context")];
-            b.get(c);
-            if (b.hasRemaining()) {
-                throw new IllegalArgumentException(b.remaining() + " bytes after the context in the key payload");
-            }
-            try {
-                return new Success(win, h, c);
-            } finally {
-                Arrays.fill(c, (byte) 0);
-            }
-        } catch (BufferUnderflowException e) {
-            throw new IllegalArgumentException("key payload of " + p.length + " bytes is truncated");
+        if (b.remaining() < OFF_HANDLE) {
+            throw new DecodeException("key payload", p.length + " bytes is truncated");
         }
+        int win = b.getInt();
+        int hlen = checkedLength(b, "handle");
+        ByteString h = ByteString.copyOf(p, b.position(), hlen);
+        b.position(b.position() + hlen);
+        if (b.remaining() < 4) {
+            throw new DecodeException("key payload", p.length + " bytes is truncated");
+        }
+        int clen = checkedLength(b, "context");
+        if (b.remaining() > clen) {
+            throw new DecodeException("key payload", (b.remaining() - clen) + " bytes after the context");
+        }
+        return new Success(win, h, Secret.copyOf(p, b.position(), clen));
     }
 
-    private static int checkedLength(ByteBuffer b, String field) {
+    private static int checkedLength(ByteBuffer b, String field) throws DecodeException {
         int n = b.getInt();
         if (n <= 0 || n > b.remaining()) {
-            throw new IllegalArgumentException("key payload " + field + " length " + Integer.toUnsignedString(n)
-                    + " (" + b.remaining() + " bytes left)");
+            throw new DecodeException("key payload " + field, "length " + Integer.toUnsignedString(n) + " ("
+                    + b.remaining() + " bytes left)");
         }
         return n;
     }

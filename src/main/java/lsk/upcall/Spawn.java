@@ -1,7 +1,11 @@
 package lsk.upcall;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import lsk.cmd.Io;
 
 /**
@@ -12,41 +16,41 @@ import lsk.cmd.Io;
  */
 final class Spawn {
     static final int GO = 'g';
-    private final Thread thread;
-    private Process process;
-    private java.io.IOException failure;
+    /** The child, or why it could not be started: completed once, by the spawning thread. */
+    private final CompletableFuture<Process> process = new CompletableFuture<>();
 
     private Spawn(List<String> args, Io io) {
-        thread = new Thread(() -> {
+        Thread t = new Thread(() -> {
             try {
-                process = detach(args, io);
-            } catch (java.io.IOException e) {
-                failure = e;
+                process.complete(detach(args, io));
+            } catch (IOException | RuntimeException e) {
+                process.completeExceptionally(e);
             }
         }, "lgss_keyring-spawn");
-        thread.start();
+        t.start();
     }
 
     static Spawn start(List<String> args, Io io) {
         return new Spawn(args, io);
     }
 
-    private Process await() throws java.io.IOException {
+    private Process await() throws IOException {
         try {
-            thread.join();
+            return process.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.IOException("interrupted");
+            throw new IOException("interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("cannot start the negotiation: " + e.getCause(), e.getCause());
         }
-        if (failure != null) {
-            throw failure;
-        }
-        return process;
     }
 
     /** Lets the child negotiate: the key is instantiated. */
-    void go() throws java.io.IOException {
-        java.io.OutputStream o = await().getOutputStream();
+    void go() throws IOException {
+        OutputStream o = await().getOutputStream();
         o.write(GO);
         o.close();
     }
@@ -55,12 +59,12 @@ final class Spawn {
     void release() {
         try {
             await().getOutputStream().close();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // no child or already closed: nothing waits
         }
     }
 
-    private static Process detach(List<String> args, Io io) throws java.io.IOException {
+    private static Process detach(List<String> args, Io io) throws IOException {
         List<String> childArgs = new ArrayList<>(List.of(LgssKeyring.NEGOTIATE));
         childArgs.addAll(args);
         // The same JVM options as this process (scripts/lgss_keyring tunes them for a short run).

@@ -1,16 +1,17 @@
 package lsk.upcall;
 
-import lsk.base.Errno;
 import java.util.List;
-import lsk.base.LskException;
+import lsk.base.DecodeException;
 
 /**
  * lgss_keyring's argv, as /sbin/request-key passes it:
  * {@code [-R realm] create <key id> <type> <description> <callout info> <uid> <gid>
  * <thread keyring> <process keyring> <session keyring>}.
+ *
+ * @param calloutText the callout info as given (printable ASCII, bounded: it is logged)
  */
-public record UpcallArgs(String realm, int keyId, String type, String description, CalloutInfo callout, int uid,
-                         int gid, int sessionKeyring) {
+public record UpcallArgs(String realm, int keyId, String type, String description, CalloutInfo callout,
+                         String calloutText, int uid, int gid, int sessionKeyring) {
     public static final String USAGE = """
             usage: lgss_keyring [-R realm] create <key id> <type> <description> <callout info> <uid> <gid>
                                 <thread keyring> <process keyring> <session keyring>
@@ -24,8 +25,14 @@ public record UpcallArgs(String realm, int keyId, String type, String descriptio
     /** KEY_MAX_DESC_SIZE less the NUL; key type names are short. */
     public static final int MAX_DESCRIPTION = 4095;
     public static final int MAX_TYPE = 31;
+    /** What its {@link DecodeException}s name. */
+    public static final String FIELD = "upcall arguments";
 
-    public static UpcallArgs parse(List<String> argv) throws LskException {
+    /**
+     * @throws DecodeException naming {@link #FIELD}; a bad callout info as {@code "invalid callout
+     *     info: ..."} in its message
+     */
+    public static UpcallArgs parse(List<String> argv) throws DecodeException {
         String realm = null;
         int i = 0;
         if (!argv.isEmpty()) {
@@ -59,8 +66,13 @@ public record UpcallArgs(String realm, int keyId, String type, String descriptio
         int sring = dec(p.get(9), "session keyring");
         printable(p.get(2), "key type", MAX_TYPE);
         printable(p.get(3), "key description", MAX_DESCRIPTION);
-        CalloutInfo co = CalloutInfo.parse(p.get(4));
-        return new UpcallArgs(realm, key, p.get(2), p.get(3), co, uid, gid, sring);
+        CalloutInfo co;
+        try {
+            co = CalloutInfo.parse(p.get(4));
+        } catch (DecodeException e) {
+            throw new DecodeException(FIELD, "invalid " + e.getMessage(), e);
+        }
+        return new UpcallArgs(realm, key, p.get(2), p.get(3), co, p.get(4), uid, gid, sring);
     }
 
     /**
@@ -79,7 +91,7 @@ public record UpcallArgs(String realm, int keyId, String type, String descriptio
     }
 
     /** Logged as given: printable ASCII only, bounded, so that no line can be forged. */
-    private static void printable(String s, String what, int max) throws LskException {
+    private static void printable(String s, String what, int max) throws DecodeException {
         if (s.isEmpty() || s.length() > max) {
             throw bad(what + " length " + s.length() + " (1.." + max + ")");
         }
@@ -90,7 +102,7 @@ public record UpcallArgs(String realm, int keyId, String type, String descriptio
         }
     }
 
-    private static int dec(String s, String what) throws LskException {
+    private static int dec(String s, String what) throws DecodeException {
         if (s.isEmpty() || s.length() > 10 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw bad("can't extract " + what + ": '" + s + "'");
         }
@@ -101,7 +113,7 @@ public record UpcallArgs(String realm, int keyId, String type, String descriptio
         return (int) v;
     }
 
-    private static LskException bad(String m) {
-        return new LskException(m, Errno.EINVAL);
+    private static DecodeException bad(String why) {
+        return new DecodeException(FIELD, why);
     }
 }

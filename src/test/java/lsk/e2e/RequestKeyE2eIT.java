@@ -132,16 +132,17 @@ class RequestKeyE2eIT {
         int key = rig.request(name, callout);
         KeyPayload.Success p = KeyPayload.parseSuccess(rig.awaitPayload(key, NEGOTIATION));
         assertEquals(SimKernel.SEQ_WINDOW, p.seqWindow(), "sequence window in the key payload");
-        assertEquals(8, p.handle().length, "server handle length");
-        Downcalls.Rsc rsc = rig.serverContext(p.handle()).orElseThrow(() -> new AssertionError(
-                "no rsc downcall for handle " + E2eRig.hex(p.handle()) + "; " + rig.diagnostics()));
+        assertEquals(8, p.handle().size(), "server handle length");
+        Downcalls.Rsc rsc = rig.serverContext(p.handle().toByteArray()).orElseThrow(() -> new AssertionError(
+                "no rsc downcall for handle " + E2eRig.hex(p.handle().toByteArray()) + "; " + rig.diagnostics()));
         assertEquals("sk", rsc.mech());
         assertTrue(rig.rscNodemapFits(rsc.nodemap()), "nodemap name '" + rsc.nodemap() + "' in this version's rsc layout");
         assertEquals(Downcalls.RSC_FLAG_ROOT, rsc.flags(), "rsc flags of an 'r' credential");
         byte[] sctx = rsc.context();
-        SkMech client = SkMech.importContext(p.context(), Clock.systemUTC());
+        SkMech client = SkMech.importContext(p.context().reveal(), Clock.systemUTC());
         SkMech server = SkMech.importContext(sctx, Clock.systemUTC());
-        E2eRig.wipe(sctx, p.context());
+        E2eRig.wipe(sctx);
+        p.context().wipe();
         return new Contexts(client, server, rsc);
     }
 

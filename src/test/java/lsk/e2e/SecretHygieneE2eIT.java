@@ -47,8 +47,8 @@ class SecretHygieneE2eIT {
             // Through request-key and scripts/lgss_keyring (a separate JVM) at debug level 4.
             int key = rig.request("hyg", rig.callout('p', null));
             KeyPayload.Success p = KeyPayload.parseSuccess(rig.awaitPayload(key, Duration.ofSeconds(60)));
-            KernelContext c = KernelContextCodec.decode(p.context());
-            KernelContext s = KernelContextCodec.decode(rig.serverContext(p.handle()).orElseThrow().context());
+            KernelContext c = KernelContextCodec.decode(p.context().reveal());
+            KernelContext s = KernelContextCodec.decode(rig.serverContext(p.handle().toByteArray()).orElseThrow().context());
             secrets.add(c.hmacKey());
             secrets.add(c.encryptKey());
             secrets.add(s.hmacKey());
@@ -64,7 +64,7 @@ class SecretHygieneE2eIT {
             assertEquals(0, LgssKeyring.negotiate(args(rig, good, rig.callout('i', null)), rig.kernel().kernel(),
                     rig.keyring, all), inproc.toString());
             KeyPayload.Success g = KeyPayload.parseSuccess(rig.keyring.read(good));
-            secrets.add(KernelContextCodec.decode(g.context()).hmacKey());
+            secrets.add(KernelContextCodec.decode(g.context().reveal()).hmacKey());
             texts.addAll(inproc);
             texts.addAll(rig.log);
             Path upcallLog = rig.upcallLog();

@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import lsk.base.DecodeException;
 import lsk.base.LskException;
 import lsk.kernel.ReplyBuffer;
 import lsk.kernel.UpcallLine;
@@ -13,7 +14,8 @@ import lsk.upcall.UpcallArgs;
 /**
  * Parsers of what the kernel hands to userspace: the daemon's request line (from a Unix socket
  * anyone on the node may connect to), the upcall's argv and callout info (request-key), the
- * init_channel reply buffer. Their typed {@link LskException}s are the only rejections.
+ * init_channel reply buffer. Their typed {@link LskException}s and {@link DecodeException}s are the
+ * only rejections.
  */
 class UpcallFuzzTest {
     @FuzzTest
@@ -41,7 +43,7 @@ class UpcallFuzzTest {
     void calloutInfo(byte[] data) {
         try {
             CalloutInfo.parse(new String(data, StandardCharsets.ISO_8859_1)).wireFlags();
-        } catch (CalloutInfo.Malformed e) {
+        } catch (DecodeException e) {
             // expected rejection
         }
     }
@@ -52,7 +54,7 @@ class UpcallFuzzTest {
         List<String> argv = Arrays.asList(new String(data, StandardCharsets.ISO_8859_1).split("\0", -1));
         try {
             UpcallArgs.parse(argv);
-        } catch (LskException e) {
+        } catch (DecodeException e) {
             // expected rejection
         }
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ClientKeyDescriptionsTest {
     static List<String> of(String target, String clientUuid) throws Exception {
         String co = "1:sk:0:0:r:i:1:0x1:" + target + ":0x2:1" + (clientUuid == null ? "" : ":" + clientUuid);
-        return LgssKeyring.descriptions(CalloutInfo.parse(co));
+        return ClientKeys.descriptions(CalloutInfo.parse(co));
     }
 
     @Test

@@ -148,7 +148,7 @@ class KeyUpdaterTest {
             List<String> argv = new ArrayList<>(List.of("create", "99", "lgssc", "500@1", c[0], "0", "0", "0", "0",
                     "5"));
             FakeKeys keys = new FakeKeys(0, 128);
-            LgssKeyring.errorKey(UpcallArgs.parse(argv), keys, log, -13, 0);
+            Negotiation.errorKey(UpcallArgs.parse(argv), keys, log, -13, 0);
             assertEquals(1, keys.unlinks.size());
             assertArrayEquals(new int[] {99, Integer.parseInt(c[1])}, keys.unlinks.get(0));
         }

@@ -1,6 +1,5 @@
 package lsk.upcall;
 
-import lsk.base.Errno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import lsk.base.LskException;
+import lsk.base.DecodeException;
 import lsk.sk.Flags;
 import lsk.kernel.KernelAbi;
 import lsk.kernel.sim.SimCallout;
@@ -20,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * lgss_keyring's two inputs from the kernel and request-key: the callout info (format of the
  * kernel's {@code "%d:%s:%u:%u:%s:%c:%d:%#llx:%s:%#llx:%d"}, SK-PROTOCOL.md section 6) and the
- * argv. Well-formed input parses to the right fields; anything else is refused with EINVAL.
+ * argv. Well-formed input parses to the right fields; anything else is refused with a
+ * DecodeException naming the input (the command logs it and exits 1).
  */
 class UpcallParsersTest {
     /** As the kernel formats it: root flags, integrity, NIDs with %#llx, the client obd name as target. */
@@ -110,20 +110,20 @@ class UpcallParsersTest {
         "17:sk:0:0:r:i:2:0x1:tgt:0x2:\u0661",                   // non-ASCII digit
     })
     void hostileCalloutInfoIsRefused(String s) {
-        CalloutInfo.Malformed e = assertThrows(CalloutInfo.Malformed.class, () -> CalloutInfo.parse(s));
-        assertEquals(Errno.EINVAL, e.errno());
+        DecodeException e = assertThrows(DecodeException.class, () -> CalloutInfo.parse(s));
+        assertEquals(CalloutInfo.FIELD, e.field());
         assertFalse(e.getMessage().contains("\n"), "message must stay one log line");
     }
 
     @Test
     void oversizedFieldsAreRefused() {
         String longTarget = "t".repeat(CalloutInfo.MAX_UUID + 1);
-        assertThrows(CalloutInfo.Malformed.class, () -> CalloutInfo.parse(KERNEL_COINFO.replace(
+        assertThrows(DecodeException.class, () -> CalloutInfo.parse(KERNEL_COINFO.replace(
                 "tank-MDT0000-mdc-ffff8a3c41c6d000", longTarget)));
-        assertThrows(CalloutInfo.Malformed.class, () -> CalloutInfo.parse(KERNEL_COINFO + ":" + "c".repeat(40)));
+        assertThrows(DecodeException.class, () -> CalloutInfo.parse(KERNEL_COINFO + ":" + "c".repeat(40)));
         String huge = KERNEL_COINFO.replace("4242", "4242" + ":" + "x".repeat(CalloutInfo.MAX_LENGTH));
-        assertThrows(CalloutInfo.Malformed.class, () -> CalloutInfo.parse(huge));
-        assertThrows(CalloutInfo.Malformed.class, () -> CalloutInfo.parse(":".repeat(100_000)));
+        assertThrows(DecodeException.class, () -> CalloutInfo.parse(huge));
+        assertThrows(DecodeException.class, () -> CalloutInfo.parse(":".repeat(100_000)));
     }
 
     /** A normal user's credentials as the kernel sends them: flags empty, service type '-'. */
@@ -165,9 +165,9 @@ class UpcallParsersTest {
                 empty.checkFor(abi);
                 full.checkFor(abi);
             } else {
-                CalloutInfo.Malformed e = assertThrows(CalloutInfo.Malformed.class, () -> empty.checkFor(abi));
+                DecodeException e = assertThrows(DecodeException.class, () -> empty.checkFor(abi));
                 assertTrue(e.getMessage().contains("12 fields"), e.getMessage());
-                assertThrows(CalloutInfo.Malformed.class, () -> full.checkFor(abi));
+                assertThrows(DecodeException.class, () -> full.checkFor(abi));
             }
         }
     }
@@ -268,8 +268,8 @@ class UpcallParsersTest {
         co.set(4, "garbage");
         bad.add(co);
         for (List<String> a : bad) {
-            LskException e = assertThrows(LskException.class, () -> UpcallArgs.parse(a), a.toString());
-            assertEquals(Errno.EINVAL, e.errno(), a.toString());
+            DecodeException e = assertThrows(DecodeException.class, () -> UpcallArgs.parse(a), a.toString());
+            assertEquals(UpcallArgs.FIELD, e.field(), a.toString());
         }
     }
 
@@ -277,12 +277,12 @@ class UpcallParsersTest {
     void typeAndDescriptionAreBounded() {
         List<String> a = argv();
         a.set(3, "d".repeat(UpcallArgs.MAX_DESCRIPTION + 1));
-        assertThrows(LskException.class, () -> UpcallArgs.parse(a));
+        assertThrows(DecodeException.class, () -> UpcallArgs.parse(a));
         List<String> b = argv();
         b.set(2, "lg\nssc");
-        assertThrows(LskException.class, () -> UpcallArgs.parse(b));
+        assertThrows(DecodeException.class, () -> UpcallArgs.parse(b));
         List<String> c = argv();
         c.set(3, "desc\u0007");
-        assertThrows(LskException.class, () -> UpcallArgs.parse(c));
+        assertThrows(DecodeException.class, () -> UpcallArgs.parse(c));
     }
 }

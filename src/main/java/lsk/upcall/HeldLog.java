@@ -1,0 +1,29 @@
+package lsk.upcall;
+
+import java.util.ArrayList;
+import java.util.List;
+import lsk.cmd.Log;
+
+/**
+ * A log that keeps its lines back, to be passed on later or dropped: the detached negotiation's
+ * lines from before the parent let it act, which must not be logged if it never does.
+ */
+final class HeldLog implements Log {
+    private record Line(int level, String text) {
+    }
+
+    private final List<Line> lines = new ArrayList<>();
+
+    @Override
+    public synchronized void log(int level, String message) {
+        lines.add(new Line(level, message));
+    }
+
+    /** Logs every line held to {@code log}, in order, and forgets them. */
+    synchronized void releaseTo(Log log) {
+        for (Line l : lines) {
+            log.log(l.level(), l.text());
+        }
+        lines.clear();
+    }
+}
