@@ -16,9 +16,10 @@ import lsk.cmd.Log;
 import lsk.kernel.UpcallLine;
 
 /**
- * The daemon's selector thread: accepts connections from allowed peers ({@link Peers}; others
- * are closed at once, unread), reads one request line from each without blocking, with a byte
- * budget and a per-connection deadline, and hands complete lines on.
+ * The daemon's framing, with its limits ({@link Limits}): one selector thread that accepts
+ * connections from allowed peers ({@link Peers}; others are closed at once, unread), reads one
+ * request line from each without blocking, with a byte budget and a per-connection deadline, and
+ * hands complete lines on ({@link Sink}). It never parses a line: {@link RequestHandler} does.
  *
  * <p>Pressure never shuts new connections out: every peer is root now, and the next connection
  * is most likely the kernel's l_getauth, which connects and writes its whole line at once. So

@@ -124,7 +124,7 @@ public final class LustreMount {
         try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
             b = in.readNBytes(UUID_MAX + 2);
         } catch (IOException e) {
-            throw new LskException("cannot read " + p + ": " + e.getMessage(), Errno.EIO, e);
+            throw new LskException("cannot read " + p + ": " + e.getMessage(), Errno.of(e), e);
         }
         String s = new String(b, StandardCharsets.ISO_8859_1);
         int nl = s.indexOf('\n');

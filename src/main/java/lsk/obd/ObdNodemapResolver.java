@@ -1,5 +1,6 @@
 package lsk.obd;
 
+import lsk.base.DecodeException;
 import lsk.base.Errno;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -96,11 +97,12 @@ public final class ObdNodemapResolver implements NodemapResolver {
                             + (n == -Errno.EPERM ? " (nodemap lacks gssonly_identification)" : ""));
                     return Optional.empty();
                 }
-                Optional<String> v = validName(buf, (int) n);
-                if (v.isEmpty()) {
+                try {
+                    return Optional.of(validName(buf, (int) n));
+                } catch (DecodeException e) {
                     log.log(Log.WARN, "nodemap lookup by SHA on " + name + ": kernel returned an invalid name");
+                    return Optional.empty();
                 }
-                return v;
             }
             log.log(Log.DEBUG, "nodemap lookup by SHA: none of " + DEVICES + " answered on " + device);
             return Optional.empty();
@@ -110,18 +112,19 @@ public final class ObdNodemapResolver implements NodemapResolver {
     }
 
     /** A nodemap name as the kernel accepts one: 1 to 16 of [A-Za-z0-9_]. */
-    static Optional<String> validName(byte[] b, int len) {
+    static String validName(byte[] b, int len) throws DecodeException {
         if (len < 1 || len > NAME_MAX || len > b.length) {
-            return Optional.empty();
+            throw new DecodeException("nodemap name", "length " + len + " (1.." + NAME_MAX + ")");
         }
         for (int i = 0; i < len; i++) {
             int c = b[i] & 0xff;
             boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
             if (!ok) {
-                return Optional.empty();
+                throw new DecodeException("nodemap name", "byte 0x" + Integer.toHexString(c) + " at " + i
+                        + " is not one of [A-Za-z0-9_]");
             }
         }
-        return Optional.of(new String(b, 0, len, StandardCharsets.US_ASCII));
+        return new String(b, 0, len, StandardCharsets.US_ASCII);
     }
 
     private String err(long negErrno) {

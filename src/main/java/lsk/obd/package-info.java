@@ -1,6 +1,7 @@
 /**
  * Lustre OBD devices by ioctl, through the native shim ({@code jni/obd.c}, the only place
- * {@code struct obd_ioctl_data} and {@code struct lustre_cfg} are laid out).
+ * {@code struct obd_ioctl_data} and {@code struct lustre_cfg} are laid out). What the kernel
+ * returns is checked before use (a bad nodemap name is a {@link lsk.base.DecodeException}).
  *
  * <ul>
  *   <li>{@link lsk.obd.ObdNodemapResolver}: the server's nodemap lookup by SHA-256 of the name

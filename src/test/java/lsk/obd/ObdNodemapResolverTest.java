@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.charset.StandardCharsets;
+import lsk.base.DecodeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,11 +87,20 @@ class ObdNodemapResolverTest {
         assertEquals(Optional.empty(), name("a-b"));
         assertEquals(Optional.empty(), name("a b"));
         assertEquals(Optional.empty(), name("\u0001"));
-        assertEquals(Optional.empty(), ObdNodemapResolver.validName(new byte[4], 5), "length past the buffer");
+        assertEquals(Optional.empty(), name(new byte[4], 5), "length past the buffer");
     }
 
     static Optional<String> name(String s) {
         byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
-        return ObdNodemapResolver.validName(b, b.length);
+        return name(b, b.length);
+    }
+
+    /** The name, or empty when it is refused (a DecodeException). */
+    static Optional<String> name(byte[] b, int len) {
+        try {
+            return Optional.of(ObdNodemapResolver.validName(b, len));
+        } catch (DecodeException e) {
+            return Optional.empty();
+        }
     }
 }
