@@ -10,10 +10,10 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import lsk.base.LskException;
 import lsk.handshake.Entropy;
 import lsk.sk.GssException;
@@ -76,35 +76,39 @@ public final class HandshakeTools {
     }
 
     public static Command transcript() {
-        return (args, io) -> run(args, io, TRANSCRIPT_USAGE, Set.of("client-key", "server-key", "target",
-                "flags", "client-nid", "client-random", "server-random", "client-private", "server-private",
-                "nodemap"), HandshakeTools::transcript);
+        return (args, io) -> run(args, io, "transcript", TRANSCRIPT_USAGE,
+                List.of("client-key", "server-key", "target", "flags", "client-nid", "client-random",
+                        "server-random", "client-private", "server-private", "nodemap"),
+                HandshakeTools::transcript);
     }
 
     public static Command respond() {
-        return (args, io) -> run(args, io, RESPOND_USAGE, Set.of("server-key", "client-nid", "nodemap", "token",
-                "server-random", "server-private"), HandshakeTools::respond);
+        return (args, io) -> run(args, io, "respond", RESPOND_USAGE,
+                List.of("server-key", "client-nid", "nodemap", "token", "server-random", "server-private"),
+                HandshakeTools::respond);
     }
 
     public static Command initiate() {
-        return (args, io) -> run(args, io, INITIATE_USAGE, Set.of("client-key", "target", "flags", "client-nid",
-                "client-random", "client-private", "response"), HandshakeTools::initiate);
+        return (args, io) -> run(args, io, "initiate", INITIATE_USAGE,
+                List.of("client-key", "target", "flags", "client-nid", "client-random", "client-private",
+                        "response"),
+                HandshakeTools::initiate);
     }
 
     private interface Body {
-        void run(Options o, Io io, Printer out) throws Options.UsageException, LskException;
+        void run(ToolArgs o, Io io, Printer out) throws ToolArgs.UsageException, LskException;
     }
 
-    private static int run(List<String> args, Io io, String usage, Set<String> allowed, Body body) {
+    private static int run(List<String> args, Io io, String name, String usage, List<String> names, Body body) {
         if (args.size() == 1 && (args.get(0).equals("-h") || args.get(0).equals("--help"))) {
             io.out().print(usage);
             return 0;
         }
         Printer out = new Printer(io.out());
         try {
-            body.run(Options.parse(args, allowed), io, out);
+            body.run(ToolArgs.parse(name, args, names), io, out);
             return 0;
-        } catch (Options.UsageException e) {
+        } catch (ToolArgs.UsageException e) {
             io.err().println("error: " + e.getMessage());
             io.err().print(usage);
             return 1;
@@ -118,7 +122,7 @@ public final class HandshakeTools {
         }
     }
 
-    private static void transcript(Options o, Io io, Printer out) throws Options.UsageException, LskException {
+    private static void transcript(ToolArgs o, Io io, Printer out) throws ToolArgs.UsageException, LskException {
         KeyConfig clientKey = readKey(io, o, "client-key");
         KeyConfig serverKey = readKey(io, o, "server-key");
         String target = o.required("target");
@@ -149,11 +153,11 @@ public final class HandshakeTools {
         out.hex("server_context", KernelContextCodec.encode(d.result().context()));
     }
 
-    private static void respond(Options o, Io io, Printer out) throws Options.UsageException, LskException {
+    private static void respond(ToolArgs o, Io io, Printer out) throws ToolArgs.UsageException, LskException {
         KeyConfig serverKey = readKey(io, o, "server-key");
         long nid = o.u64("client-nid");
         String nodemap = o.required("nodemap");
-        byte[] token = o.hex("token", -1).orElseThrow(() -> new Options.UsageException("missing option --token"));
+        byte[] token = o.hex("token", -1).orElseThrow(() -> new ToolArgs.UsageException("missing option --token"));
         Entropy se = entropy(o, "server-random", "server-private", false);
         Responder.Result r = new Responder(serverKeySource(serverKey), NodemapResolver.NONE, se)
                 .accept(token, nid, nodemap);
@@ -161,7 +165,7 @@ public final class HandshakeTools {
         out.hex("server_context", KernelContextCodec.encode(r.context()));
     }
 
-    private static void initiate(Options o, Io io, Printer out) throws Options.UsageException, LskException {
+    private static void initiate(ToolArgs o, Io io, Printer out) throws ToolArgs.UsageException, LskException {
         KeyConfig clientKey = readKey(io, o, "client-key");
         String target = o.required("target");
         int flags = o.u32("flags");
@@ -192,7 +196,7 @@ public final class HandshakeTools {
     }
 
     /** Key files, binary or ASCII, as {@code lgss_sk -r} reads them. */
-    static KeyConfig readKey(Io io, Options o, String option) throws Options.UsageException, LskException {
+    static KeyConfig readKey(Io io, ToolArgs o, String option) throws ToolArgs.UsageException, LskException {
         String name = o.required(option);
         Path p = io.resolve(name);
         byte[] file;
@@ -200,7 +204,7 @@ public final class HandshakeTools {
             file = Files.readAllBytes(p);
         } catch (IOException e) {
             throw new LskException("cannot read --" + option + " '" + name + "': " + e.getMessage(),
-                    Errno.EIO, e);
+                    Errno.of(e), e);
         }
         byte[] image = null;
         try {
@@ -209,9 +213,9 @@ public final class HandshakeTools {
         } catch (KeyFileFormatException e) {
             throw new LskException("--" + option + " '" + name + "': " + e.getMessage(), Errno.EINVAL, e);
         } finally {
-            java.util.Arrays.fill(file, (byte) 0);
+            Arrays.fill(file, (byte) 0);
             if (image != null) {
-                java.util.Arrays.fill(image, (byte) 0);
+                Arrays.fill(image, (byte) 0);
             }
         }
     }
@@ -220,21 +224,21 @@ public final class HandshakeTools {
      * Randomness for one side: the given 4-byte random and DH private key where given (to
      * replay a transcript), fresh secure values otherwise (unless {@code required}).
      */
-    private static Entropy entropy(Options o, String randomOpt, String privateOpt, boolean required)
-            throws Options.UsageException {
+    private static Entropy entropy(ToolArgs o, String randomOpt, String privateOpt, boolean required)
+            throws ToolArgs.UsageException {
         Optional<byte[]> random = o.hex(randomOpt, 4);
         Optional<byte[]> priv = o.hex(privateOpt, -1);
         if (required && random.isEmpty()) {
-            throw new Options.UsageException("missing option --" + randomOpt);
+            throw new ToolArgs.UsageException("missing option --" + randomOpt);
         }
         if (required && priv.isEmpty()) {
-            throw new Options.UsageException("missing option --" + privateOpt);
+            throw new ToolArgs.UsageException("missing option --" + privateOpt);
         }
         if (priv.isPresent() && new BigInteger(1, priv.get()).signum() == 0) {
-            throw new Options.UsageException("option --" + privateOpt + ": a private key cannot be zero");
+            throw new ToolArgs.UsageException("option --" + privateOpt + ": a private key cannot be zero");
         }
         BigInteger x = priv.map(b -> new BigInteger(1, b)).orElse(null);
-        priv.ifPresent(b -> java.util.Arrays.fill(b, (byte) 0));
+        priv.ifPresent(b -> Arrays.fill(b, (byte) 0));
         if (random.isPresent() && x != null) {
             return Entropy.fixed(random.get(), x);
         }

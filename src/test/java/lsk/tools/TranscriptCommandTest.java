@@ -269,17 +269,17 @@ class TranscriptCommandTest {
 
     @Test
     void numbersAreReadLikeStrtoullBaseZero() throws Exception {
-        assertEquals(BigInteger.valueOf(16), Options.number("n", "16", 64));
-        assertEquals(BigInteger.valueOf(16), Options.number("n", "0x10", 64));
-        assertEquals(BigInteger.valueOf(16), Options.number("n", "0X10", 64));
-        assertEquals(BigInteger.valueOf(16), Options.number("n", "020", 64));
-        assertEquals(BigInteger.ZERO, Options.number("n", "0", 64));
-        assertEquals(new BigInteger("ffffffffffffffff", 16), Options.number("n", "0xffffffffffffffff", 64));
-        assertEquals(new BigInteger("18446744073709551615"), Options.number("n", "18446744073709551615", 64));
+        assertEquals(BigInteger.valueOf(16), ToolArgs.number("n", "16", 64));
+        assertEquals(BigInteger.valueOf(16), ToolArgs.number("n", "0x10", 64));
+        assertEquals(BigInteger.valueOf(16), ToolArgs.number("n", "0X10", 64));
+        assertEquals(BigInteger.valueOf(16), ToolArgs.number("n", "020", 64));
+        assertEquals(BigInteger.ZERO, ToolArgs.number("n", "0", 64));
+        assertEquals(new BigInteger("ffffffffffffffff", 16), ToolArgs.number("n", "0xffffffffffffffff", 64));
+        assertEquals(new BigInteger("18446744073709551615"), ToolArgs.number("n", "18446744073709551615", 64));
         for (String s : new String[] {"", "0x", "+1", "-1", " 1", "1 ", "08", "0x1g", "18446744073709551616",
                 "0x10000000000000000", "１"}) {
-            org.junit.jupiter.api.Assertions.assertThrows(Options.UsageException.class,
-                    () -> Options.number("n", s, 64), "'" + s + "'");
+            org.junit.jupiter.api.Assertions.assertThrows(ToolArgs.UsageException.class,
+                    () -> ToolArgs.number("n", s, 64), "'" + s + "'");
         }
     }
 

@@ -1,20 +1,22 @@
 package lsk.tools;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import lsk.base.CNumbers;
+import lsk.cmd.Getopt;
 
 /**
- * Strict {@code --name VALUE} option parsing for the diagnostic commands: every option known,
- * given at most once, with a value; no positional arguments. Values are parsed strictly too
- * (numbers as C {@code strtoull(s, NULL, 0)} would read them, but the whole string must be a
- * number: no sign, no blanks, no trailing text).
+ * The diagnostic commands' command line, parsed by {@link Getopt} as long options only, and
+ * strictly: every option known, given at most once, with a value; no positional arguments.
+ * Values are parsed strictly too (numbers as C {@code strtoull(s, NULL, 0)} would read them,
+ * but the whole string must be a number: no sign, no blanks, no trailing text). Immutable.
  */
-final class Options {
+final class ToolArgs {
     /** A bad command line; the message names the option at fault. */
     static final class UsageException extends Exception {
         UsageException(String message) {
@@ -22,41 +24,43 @@ final class Options {
         }
     }
 
+    /** Long-only option values start above every char getopt could return for a short option. */
+    private static final int FIRST_VAL = 0x100;
+
     private final Map<String, String> values;
 
-    private Options(Map<String, String> values) {
-        this.values = values;
+    private ToolArgs(Map<String, String> values) {
+        this.values = Map.copyOf(values);
     }
 
-    /** Parses {@code args} against the allowed option names (without the leading dashes). */
-    static Options parse(List<String> args, Set<String> allowed) throws UsageException {
+    /**
+     * Parses {@code args} against the option names (without the leading dashes), all of which
+     * take a value. As getopt_long, a unique prefix of a name is that name.
+     *
+     * @param command the command's name, for getopt's diagnostics (left out of the message)
+     */
+    static ToolArgs parse(String command, List<String> args, List<String> names) throws UsageException {
+        List<Getopt.LongOpt> opts = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            opts.add(new Getopt.LongOpt(names.get(i), true, FIRST_VAL + i));
+        }
+        String prog = "lsk " + command;
+        Getopt.Result r = Getopt.parse(prog, args, "", opts, false);
         Map<String, String> v = new LinkedHashMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (!a.startsWith("--") || a.length() == 2) {
-                throw new UsageException("unexpected argument '" + a + "'");
+        for (Getopt.Event ev : r.events()) {
+            if (ev.val() < FIRST_VAL) {
+                // getopt's glibc-worded diagnostic, "<prog>: ...\n", as the message.
+                throw new UsageException(ev.error().substring(prog.length() + 2).strip());
             }
-            String name = a.substring(2);
-            String value = null;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            if (!allowed.contains(name)) {
-                throw new UsageException("unknown option --" + name);
-            }
-            if (value == null) {
-                if (i + 1 >= args.size()) {
-                    throw new UsageException("option --" + name + " needs a value");
-                }
-                value = args.get(++i);
-            }
-            if (v.put(name, value) != null) {
+            String name = names.get(ev.val() - FIRST_VAL);
+            if (v.put(name, ev.arg()) != null) {
                 throw new UsageException("option --" + name + " given twice");
             }
         }
-        return new Options(v);
+        if (!r.operands().isEmpty()) {
+            throw new UsageException("unexpected argument '" + r.operands().get(0) + "'");
+        }
+        return new ToolArgs(v);
     }
 
     Optional<String> get(String name) {
@@ -100,14 +104,13 @@ final class Options {
     }
 
     /**
-     * Reads an unsigned number like {@code strtoull(s, &end, 0)} with {@code *end == '\0'}:
-     * {@code 0x}/{@code 0X} hex, a leading {@code 0} octal, else decimal. Signs, blanks,
-     * empty strings and values over {@code bits} bits are refused (strtoull would accept some).
+     * Reads an unsigned number like {@code strtoull(s, &end, 0)} with {@code *end == '\0'}
+     * ({@link CNumbers#strtoull}); values over {@code bits} bits are refused.
      */
     static BigInteger number(String name, String s, int bits) throws UsageException {
         long n;
         try {
-            n = lsk.base.CNumbers.strtoull(s);
+            n = CNumbers.strtoull(s);
         } catch (NumberFormatException e) {
             throw new UsageException("option --" + name + ": " + e.getMessage() + " (decimal, 0x-hex or 0-octal)");
         }

@@ -1,0 +1,222 @@
+package lsk.lgsssk;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import lsk.base.Errno;
+import lsk.base.LskException;
+import lsk.cmd.Io;
+import lsk.kernel.ParamPaths;
+import lsk.keyfile.KeyConfig;
+import lsk.keyfile.KeyFileFormatException;
+import lsk.keyfile.KeyFiles;
+import lsk.keyfile.KeyValidation;
+import lsk.keyfile.UpdateLock;
+import lsk.keyring.SkKeyring;
+import lsk.obd.LustreMount;
+import lsk.obd.ObdNative;
+
+/**
+ * {@code -l} and {@code -R}: key files into and out of the kernel keyring (C: sk_load_keyfile,
+ * sk_remove_keyfile). Failures inside are -errno as in C; only the command's exit code is 0/1.
+ */
+final class Loader {
+    private Loader() {
+    }
+
+    /** {@code -l}: one file, or every regular file of a directory (as mount.lustre skpath=DIR). */
+    static int load(Request.Load req, Io io) {
+        String arg = req.path();
+        List<String> files = new ArrayList<>();
+        if (Files.isDirectory(io.resolve(arg))) {
+            try (Stream<Path> s = Files.list(io.resolve(arg))) {
+                s.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).sorted()
+                        .forEach(f -> files.add(arg.endsWith("/") ? arg + f : arg + "/" + f));
+            } catch (IOException e) {
+                io.err().print("error: reading directory '" + arg + "': " + KeyFiles.strerror(e) + "\n");
+                return 1;
+            }
+        } else {
+            files.add(arg);
+        }
+        int status = 0;
+        for (String f : files) {
+            int rc = loadOne(f, req, io);
+            if (rc < 0) {
+                io.err().print("error: loading keyfile failed: rc=" + rc + "\n");
+                status = 1;
+            }
+        }
+        return status;
+    }
+
+    /** sk_load_keyfile: 0 or -errno (messages printed). */
+    private static int loadOne(String name, Request.Load req, Io io) {
+        PrintStream err = io.err();
+        Path path = io.resolve(name);
+        boolean converted = false;
+        while (true) {
+            int mode;
+            try {
+                mode = KeyFiles.mode(path);
+            } catch (IOException e) {
+                err.print("stat() failed for file " + name + ": " + KeyFiles.strerror(e) + "\n");
+                return -Errno.of(e);
+            }
+            KeyFiles.KeyFile kf;
+            try {
+                kf = KeyFiles.read(name, io.cwd(), io.in(), err);
+            } catch (KeyFileFormatException e) {
+                err.print(e.getMessage() + "\n");
+                return -Errno.ENOKEY;
+            }
+            // Like ssh: refuse a key others may read or change (group rw, other wx).
+            if ((mode & 0073) != 0) {
+                err.print("Shared key files must be readable/writeable only by owner\n");
+                return -Errno.EACCES;
+            }
+            KeyConfig c = kf.config();
+            Optional<String> refused = KeyValidation.check(c).or(() -> KeyValidation.tooShort(c, name));
+            if (refused.isPresent()) {
+                err.print(refused.get() + "\n");
+                return -Errno.ENOKEY;
+            }
+            if (!converted) {
+                KeyValidation.shortWarning(c, name).ifPresent(w -> err.print(w + "\n"));
+            }
+            if (c.isServer() && req.asClient() && !converted) {
+                int rc = convertToClient(name, path, kf, req, io);
+                if (rc < 0) {
+                    return rc;
+                }
+                converted = true;
+                continue;
+            }
+            String clientUuid = null;
+            if (req.updatePath() != null && c.isClient() && !c.fsname().isEmpty()) {
+                try {
+                    clientUuid = mountClientUuid(c.fsname(), req.updatePath(), io);
+                } catch (LustreMount.Failure f) {
+                    err.print(f.text());
+                    return f.rc();
+                }
+            }
+            return loadIntoKeyring(c, req, io, clientUuid);
+        }
+    }
+
+    /**
+     * A client mounting with a server key: its mgs part loaded as it is, then the file made a
+     * client key on disk (the caller loads that). Read-modify-write like {@code -m}: under the
+     * file's update lock, from the file as it is now (a concurrent {@code -m} may have changed it).
+     */
+    private static int convertToClient(String name, Path path, KeyFiles.KeyFile kf, Request.Load req, Io io) {
+        KeyConfig c = kf.config();
+        if (c.isMgs()) {
+            int rc = loadIntoKeyring(c.toBuilder().type(KeyConfig.TYPE_MGS).build(), req, io, null);
+            if (rc < 0) {
+                return rc;
+            }
+        }
+        io.out().print("Generating DH parameters to turn " + name + " into a client key, this can take a while...\n");
+        io.out().flush();
+        UpdateLock lock = null;
+        try {
+            KeyConfig base = c;
+            boolean ascii = kf.ascii();
+            if (!name.equals("-")) {
+                lock = UpdateLock.acquire(path, name, WriteOrModify.lockTimeout(io.env()));
+                KeyFiles.KeyFile now = lock.read(new PrintStream(OutputStream.nullOutputStream()));
+                base = now.config();
+                ascii = now.ascii();
+            }
+            if (base.isServer()) { // else converted meanwhile: just load what is there
+                KeyConfig client = base.toBuilder().type(KeyConfig.TYPE_CLIENT)
+                        .prime(Primes.make((int) base.primeBits(), req.randomPrime())).build();
+                if (lock != null) {
+                    lock.write(client, ascii);
+                } else {
+                    KeyFiles.write(path, name, client, ascii, true);
+                }
+            }
+            return 0;
+        } catch (LskException e) {
+            io.err().print(e.getMessage() + "\n");
+            return -e.errno();
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
+        }
+    }
+
+    /** {@code -u DIR}: the mount's client UUID, by the ioctls liblustreapi uses (lsk.obd.LustreMount). */
+    private static String mountClientUuid(String keyFsname, String dir, Io io) throws LustreMount.Failure {
+        String prog = Path.of(io.env().getOrDefault("LSK_ARGV0", "lgss_sk")).getFileName().toString();
+        ObdNative shim;
+        try {
+            shim = ObdNative.load();
+        } catch (LskException e) {
+            throw new LustreMount.Failure("Cannot get Lustre fsname for " + dir + ": rc=-" + e.errno() + " ("
+                    + e.getMessage() + ")\n", -e.errno());
+        }
+        return new LustreMount(shim, prog).clientUuidFor(keyFsname, dir, io.resolve(dir), ParamPaths.fromEnv(io.env()));
+    }
+
+    /** 0 or -errno; SkKeyring prints the C tool's messages itself. */
+    private static int loadIntoKeyring(KeyConfig c, Request.Load req, Io io, String clientUuid) {
+        try {
+            SkKeyring kr = open(io.err(), req.verbose());
+            kr.load(c, new SkKeyring.LoadOptions(req.suffix(), req.formerKeyTimeout(), clientUuid));
+            return 0;
+        } catch (LskException e) {
+            return -e.errno();
+        }
+    }
+
+    /** sk_remove_keyfile: exit 1 always but for a removed key (C's quirk of reporting rc either way). */
+    static int remove(Request.Remove req, Io io) {
+        PrintStream err = io.err();
+        String name = req.file();
+        int rc;
+        try {
+            KeyFiles.mode(io.resolve(name));
+            KeyConfig c = KeyFiles.read(name, io.cwd(), io.in(), err).config();
+            Optional<String> bad = KeyValidation.check(c);
+            if (bad.isPresent()) {
+                err.print(bad.get() + "\n");
+                rc = -Errno.EINVAL;
+            } else if (open(err, req.verbose()).remove(c, SkKeyring.LoadOptions.defaults()) > 0) {
+                return 0;
+            } else {
+                // SkKeyring printed "No matching key found to remove".
+                rc = -Errno.ENOKEY;
+            }
+        } catch (KeyFileFormatException e) {
+            err.print(e.getMessage() + "\n");
+            rc = -Errno.ENOKEY;
+        } catch (IOException e) {
+            err.print("stat() failed for file " + name + ": " + KeyFiles.strerror(e) + "\n");
+            rc = -Errno.of(e);
+        } catch (LskException e) {
+            rc = -e.errno();
+        }
+        err.print("error: removing key failed: rc=" + rc + "\n");
+        return 1;
+    }
+
+    private static SkKeyring open(PrintStream err, int verbose) throws LskException {
+        try {
+            return SkKeyring.open(err, verbose);
+        } catch (LskException e) {
+            err.print("error: cannot open the kernel keyring: " + e.getMessage() + "\n");
+            throw e;
+        }
+    }
+}
