@@ -701,6 +701,9 @@ public final class LgssSk implements Command {
                             KeyFiles.write(path, name, client, ascii, true);
                         }
                     }
+                } catch (KeyFileFormatException e) { // a DecodeException now, no longer an LskException
+                    err.print(e.getMessage() + "\n");
+                    return -Errno.EINVAL;
                 } catch (LskException e) {
                     err.print(e.getMessage() + "\n");
                     return -e.errno();

@@ -252,7 +252,7 @@ public final class LgssKeyring implements Command {
                         return Optional.of(cfg);
                     }
                     log.log(Log.ERR, "key '" + d + "' has no prime: not a client key");
-                } catch (LskException e) {
+                } catch (LskException | lsk.base.DecodeException e) {
                     log.log(Log.DEBUG, "no usable key '" + d + "': " + e.getMessage());
                 } finally {
                     if (payload != null) {
