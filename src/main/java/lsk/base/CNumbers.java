@@ -34,7 +34,8 @@ public final class CNumbers {
             char c = digits.charAt(i);
             // Character.digit alone would accept non-ASCII digits, which C never does.
             if (c > 0x7f || Character.digit(c, radix) < 0) {
-                throw new NumberFormatException("'" + Printable.masked(s, MAX_SHOWN) + "' is not a base-" + radix + " number");
+                throw new NumberFormatException("'" + Printable.masked(s, MAX_SHOWN) + "' is not a base-" + radix
+                        + " number");
             }
         }
         try {
