@@ -40,6 +40,11 @@ public final class ByteString {
         return bytes.length == 0;
     }
 
+    /** A read-only view (no copy), e.g. to feed a MAC. */
+    public java.nio.ByteBuffer asReadOnlyBuffer() {
+        return java.nio.ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+    }
+
     public byte byteAt(int i) {
         return bytes[i];
     }

@@ -7,6 +7,9 @@ package lsk.base;
  * callout info and command options.
  */
 public final class CNumbers {
+    /** Characters of a bad number quoted in the message. */
+    private static final int MAX_SHOWN = 30;
+
     private CNumbers() {
     }
 
@@ -31,17 +34,14 @@ public final class CNumbers {
             char c = digits.charAt(i);
             // Character.digit alone would accept non-ASCII digits, which C never does.
             if (c > 0x7f || Character.digit(c, radix) < 0) {
-                throw new NumberFormatException("'" + printable(s) + "' is not a base-" + radix + " number");
+                throw new NumberFormatException("'" + Printable.masked(s, MAX_SHOWN) + "' is not a base-" + radix
+                        + " number");
             }
         }
         try {
             return Long.parseUnsignedLong(digits, radix);
         } catch (NumberFormatException e) {
-            throw new NumberFormatException("'" + printable(s) + "' overflows 64 bits");
+            throw new NumberFormatException("'" + Printable.masked(s, MAX_SHOWN) + "' overflows 64 bits");
         }
-    }
-
-    private static String printable(String s) {
-        return s.length() > 30 ? s.substring(0, 30) + "..." : s;
     }
 }

@@ -3,6 +3,9 @@ package lsk.crypto;
 import java.security.GeneralSecurityException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import lsk.base.ByteString;
+import lsk.base.Bytes;
+import lsk.base.Secret;
 import lsk.sk.HmacAlg;
 
 /**
@@ -38,5 +41,19 @@ public final class Hmacs {
     /** HMAC-SHA256, what both SK tokens are signed with whatever the key file's HMAC. */
     public static byte[] hmacSha256(byte[] key, byte[]... parts) {
         return hmac(HmacAlg.SHA256, key, parts);
+    }
+
+    /** HMAC-SHA256 keyed with a secret over public fields (the token MACs). */
+    public static byte[] hmacSha256(Secret key, ByteString... parts) {
+        byte[] k = key.reveal();
+        try {
+            Mac m = mac(HmacAlg.SHA256, k);
+            for (ByteString p : parts) {
+                m.update(p.asReadOnlyBuffer());
+            }
+            return m.doFinal();
+        } finally {
+            Bytes.wipe(k);
+        }
     }
 }

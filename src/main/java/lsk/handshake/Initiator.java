@@ -1,27 +1,26 @@
 package lsk.handshake;
 
-import lsk.sk.Flags;
-import lsk.sk.GssException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
-import lsk.base.Errno;
+import lsk.base.ByteString;
 import lsk.base.Bytes;
+import lsk.base.DecodeException;
+import lsk.base.Secret;
 import lsk.crypto.Dh;
 import lsk.crypto.DhException;
 import lsk.crypto.DhGroup;
 import lsk.crypto.DhGroups;
 import lsk.crypto.Hmacs;
 import lsk.kernel.KernelContext;
-import lsk.sk.CryptAlg;
-import lsk.sk.HmacAlg;
 import lsk.keyfile.KeyConfig;
+import lsk.sk.CryptAlg;
+import lsk.sk.Flags;
+import lsk.sk.GssException;
+import lsk.sk.HmacAlg;
 import lsk.wire.InitToken;
 import lsk.wire.ResponseToken;
 import lsk.wire.TokenCodec;
-import lsk.wire.WireFormatException;
 
 /**
  * Client side of SEC_CTX_INIT (what lgss_keyring runs). One instance per attempt:
@@ -33,30 +32,32 @@ import lsk.wire.WireFormatException;
  * reads past a 3-byte one: lsk rejects both); server random different from ours (else retry);
  * 1 < B < p-1 and B in the prime-order subgroup; S not more than 2 bytes short (else retry).
  * Failures carry GSS_S_DEFECTIVE_TOKEN (framing), GSS_S_BAD_SIG (HMAC) or GSS_S_FAILURE, with
- * errno EINVAL as the C initiator returns (EAGAIN for a retry).
+ * errno EINVAL as the C initiator returns (EAGAIN for a retry). The shared key and the private
+ * exponent are held as {@link Secret}s and wiped when {@link #finish} returns.
  */
 public final class Initiator {
-    private static final System.Logger LOG = System.getLogger("lsk.handshake.Initiator");
+    private static final System.Logger LOG = System.getLogger(Initiator.class.getName());
+    private static final Side SIDE = Side.INITIATOR;
 
     private final HmacAlg hmacAlg;
     private final CryptAlg cryptAlg;
     private final long expire;
-    private final byte[] sharedKey;
+    private final Secret sharedKey;
     private final DhGroup group;
     private final int flags;
     private final long clientNid;
     private final String target;
-    private final byte[] random;
-    private final byte[] token;
-    private BigInteger privateKey; // dropped after finish
+    private final ByteString random;
+    private final Secret privateKey;
+    private final ByteString token;
     private boolean finished;
 
     /** What {@link #finishDetailed} yields: the context and, for diagnostics, its secrets. */
     public record Outcome(KernelContext context, SessionSecrets secrets) {
     }
 
-    private Initiator(HmacAlg h, CryptAlg c, long expire, byte[] sharedKey, DhGroup group, int flags,
-                      long clientNid, String target, byte[] random, BigInteger privateKey, byte[] token) {
+    private Initiator(HmacAlg h, CryptAlg c, long expire, Secret sharedKey, DhGroup group, int flags,
+                      long clientNid, String target, ByteString random, Secret privateKey, ByteString token) {
         this.hmacAlg = h;
         this.cryptAlg = c;
         this.expire = expire;
@@ -71,7 +72,7 @@ public final class Initiator {
     }
 
     /**
-     * @param key       the client key (must carry a prime)
+     * @param key       the client key (must carry a prime); read, not kept
      * @param target    target UUID without trailing NUL, e.g. {@code tank-MDT0000_UUID}
      * @param flags     wire flags (root bits | service bit, see {@link Flags})
      * @param clientNid this node's NID (u64), bound into the session key
@@ -84,45 +85,41 @@ public final class Initiator {
     /** As {@link #start(KeyConfig, String, int, long, Entropy)}, sharing a prime-check cache. */
     public static Initiator start(KeyConfig key, String target, int flags, long clientNid, Entropy entropy,
                                   DhGroups groups) throws GssException {
-        HmacAlg h = usableHmac(key.hmacAlg()).orElseThrow(() -> fail(
+        HmacAlg h = Side.usableHmac(key.hmacAlg()).orElseThrow(() -> SIDE.fail(
                 "client key for " + target + ": unsupported HMAC algorithm id " + key.hmacAlg(), GssException.GSS_S_FAILURE));
-        CryptAlg c = CryptAlg.byId(key.cryptAlg()).orElseThrow(() -> fail(
+        CryptAlg c = CryptAlg.byId(key.cryptAlg()).orElseThrow(() -> SIDE.fail(
                 "client key for " + target + ": unsupported cipher id " + key.cryptAlg(), GssException.GSS_S_FAILURE));
         if (target.isEmpty() || target.indexOf('\0') >= 0) {
-            throw fail("target name is empty or contains NUL", GssException.GSS_S_FAILURE);
+            throw SIDE.fail("target name is empty or contains NUL", GssException.GSS_S_FAILURE);
         }
         if (!key.hasPrime()) {
-            throw fail("client key for " + target + " carries no DH prime (not a client key?)",
+            throw SIDE.fail("client key for " + target + " carries no DH prime (not a client key?)",
                     GssException.GSS_S_FAILURE);
         }
-        byte[] primeField = key.prime();
-        BigInteger p = new BigInteger(1, primeField);
+        ByteString primeField = key.primeWire();
         DhGroup group;
         try {
-            group = groups.validate(p);
+            group = groups.validate(new BigInteger(1, primeField.toByteArray()));
         } catch (DhException e) {
-            throw fail("client key for " + target + ": " + e.getMessage(), GssException.GSS_S_FAILURE);
+            throw SIDE.fail("client key for " + target + ": " + e.getMessage(), GssException.GSS_S_FAILURE);
         }
-        byte[] random = entropy.random4();
-        BigInteger x = entropy.privateKey(p);
-        if (random.length != 4 || x == null || x.compareTo(BigInteger.ONE) <= 0 || x.compareTo(group.q()) >= 0) {
-            throw fail("entropy gave an unusable random or private key", GssException.GSS_S_FAILURE);
-        }
-        byte[] pub = Bytes.unsignedPadded(Dh.publicKey(group, x), group.byteLength());
-        byte[] targetWire = (target + "\0").getBytes(StandardCharsets.ISO_8859_1);
-        byte[] version = TokenCodec.be32(TokenCodec.VERSION);
-        byte[] nodemapHash = sha256(key.nodemap().getBytes(StandardCharsets.ISO_8859_1));
-        byte[] flagsWire = TokenCodec.be32(flags);
-        byte[] shared = key.sharedKey();
-        byte[] mac = Hmacs.hmacSha256(shared, version, random, primeField, pub, targetWire, nodemapHash, flagsWire);
-        byte[] tok = TokenCodec.encode(new InitToken(version, random, primeField, pub, targetWire, nodemapHash,
-                flagsWire, mac));
-        return new Initiator(h, c, key.expire(), shared, group, flags, clientNid, target, random, x, tok);
+        Side.KeyPair own = SIDE.keyPair(entropy, group);
+        ByteString pub = ByteString.copyOf(Bytes.unsignedPadded(Dh.publicKey(group, own.x()), group.byteLength()));
+        ByteString targetWire = ByteString.copyOf((target + "\0").getBytes(StandardCharsets.ISO_8859_1));
+        ByteString version = ByteString.copyOf(TokenCodec.be32(TokenCodec.VERSION));
+        ByteString flagsWire = ByteString.copyOf(TokenCodec.be32(flags));
+        InitToken unsigned = new InitToken(version, own.random(), primeField, pub, targetWire,
+                Side.nodemapHash(key.nodemap()), flagsWire, ByteString.empty());
+        Secret shared = key.sharedKeySecret();
+        ByteString mac = ByteString.copyOf(Hmacs.hmacSha256(shared, unsigned.signedFields()));
+        ByteString tok = ByteString.copyOf(TokenCodec.encode(unsigned.withHmac(mac)));
+        return new Initiator(h, c, key.expire(), shared, group, flags, clientNid, target, own.random(),
+                Secret.adopt(own.x().toByteArray()), tok);
     }
 
-    /** The init token (all 8 netstrings) to send. */
+    /** The init token (all 8 netstrings) to send, as a fresh array. */
     public byte[] token() {
-        return token.clone();
+        return token.toByteArray();
     }
 
     /**
@@ -142,75 +139,56 @@ public final class Initiator {
             throw new IllegalStateException("an Initiator finishes once; start a new attempt");
         }
         finished = true;
-        BigInteger x = privateKey;
-        privateKey = null;
         try {
-            return doFinish(responseToken, x);
+            return doFinish(ByteString.copyOf(responseToken));
         } catch (GssException e) {
             LOG.log(System.Logger.Level.WARNING, "SK reply from " + target + " rejected: " + e.getMessage());
             throw e;
         } catch (RuntimeException e) {
             // Never let a malformed reply escape as anything but a GSS failure.
-            throw fail("internal error checking reply from " + target + ": " + e.getClass().getSimpleName(),
+            throw SIDE.fail("internal error checking reply from " + target + ": " + e.getClass().getSimpleName(),
                     GssException.GSS_S_FAILURE);
         } finally {
-            Bytes.wipe(sharedKey);
+            sharedKey.wipe();
+            privateKey.wipe();
         }
     }
 
-    private Outcome doFinish(byte[] wire, BigInteger x) throws GssException {
+    private Outcome doFinish(ByteString wire) throws GssException {
         ResponseToken r;
         try {
-            r = TokenCodec.decodeResponse(wire);
-        } catch (WireFormatException e) {
-            throw fail("reply from " + target + " is not 4 netstrings: " + e.getMessage(),
+            r = TokenCodec.decodeResponse(wire.toByteArray());
+        } catch (DecodeException e) {
+            throw SIDE.fail("reply from " + target + " is not 4 netstrings: " + e.getMessage(),
                     GssException.GSS_S_DEFECTIVE_TOKEN);
         }
-        byte[] expected = Hmacs.hmacSha256(sharedKey, r.signedFields());
-        if (!Bytes.constantTimeEquals(expected, r.hmac())) {
-            throw fail("reply from " + target + ": HMAC does not verify", GssException.GSS_S_BAD_SIG);
-        }
+        SIDE.verifyMac(sharedKey, r.hmac(), "reply from " + target + ": HMAC does not verify", r.signedFields());
         if (r.versionValue() != TokenCodec.VERSION) {
-            throw fail("reply from " + target + ": version field must be 4 bytes holding 1",
+            throw SIDE.fail("reply from " + target + ": version field must be 4 bytes holding 1",
                     GssException.GSS_S_DEFECTIVE_TOKEN);
         }
-        byte[] peerRandom = r.random();
-        if (peerRandom.length != 4) {
-            throw fail("reply from " + target + ": server random is " + peerRandom.length + " bytes, not 4",
+        ByteString peerRandom = r.random();
+        if (peerRandom.size() != 4) {
+            throw SIDE.fail("reply from " + target + ": server random is " + peerRandom.size() + " bytes, not 4",
                     GssException.GSS_S_DEFECTIVE_TOKEN);
         }
-        if (java.util.Arrays.equals(peerRandom, random)) {
+        if (peerRandom.equals(random)) {
             throw new RetryException("server random equals ours (" + target + "): retry the exchange");
         }
-        BigInteger b = new BigInteger(1, r.publicKey());
+        BigInteger b = SIDE.peerPublicKey(group, r.publicKey(), "reply from " + target);
+        byte[] x = privateKey.reveal();
+        Optional<byte[]> s;
         try {
-            Dh.checkPublicKey(group, b);
-        } catch (DhException e) {
-            throw fail("reply from " + target + ": " + e.getMessage(), GssException.GSS_S_FAILURE);
+            s = Dh.kdfSecret(Dh.sharedValue(group, b, new BigInteger(1, x)), group.byteLength());
+        } finally {
+            Bytes.wipe(x);
         }
-        Optional<byte[]> s = Dh.kdfSecret(Dh.sharedValue(group, b, x), group.byteLength());
         if (s.isEmpty()) {
             throw new RetryException("DH secret with " + target + " more than 2 bytes short: retry the exchange");
         }
         SessionSecrets sec = KeySchedule.derive(hmacAlg, cryptAlg, sharedKey, s.get(), clientNid, token, wire,
-                (flags & Flags.SVC_PRIVACY) != 0);
+                Side.privacy(flags));
         return new Outcome(KeySchedule.context(hmacAlg, cryptAlg, expire, random, peerRandom, sec), sec);
-    }
-
-    static Optional<HmacAlg> usableHmac(int id) {
-        return HmacAlg.byId(id).filter(a -> a != HmacAlg.NONE);
-    }
-
-    static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static GssException fail(String msg, int major) {
-        return new GssException(msg, major, 0, Errno.EINVAL);
     }
 
     @Override

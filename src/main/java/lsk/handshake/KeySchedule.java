@@ -1,6 +1,8 @@
 package lsk.handshake;
 
+import lsk.base.ByteString;
 import lsk.base.Bytes;
+import lsk.base.Secret;
 import lsk.crypto.SkKdf;
 import lsk.kernel.KernelContext;
 import lsk.sk.CryptAlg;
@@ -15,25 +17,34 @@ final class KeySchedule {
     }
 
     /**
-     * @param privacy whether the CLIENT's wire flags have {@link Flags#SVC_PRIVACY}: the only
-     *                thing that decides the encryption key, on both sides (as in the C code)
+     * @param kdfSecret S as the KDF takes it; the result takes it over
+     * @param privacy   whether the CLIENT's wire flags have {@code Flags.SVC_PRIVACY}: the only
+     *                  thing that decides the encryption key, on both sides (as in the C code)
      */
-    static SessionSecrets derive(HmacAlg h, CryptAlg c, byte[] sharedKey, byte[] kdfSecret, long clientNid,
-                                 byte[] initToken, byte[] responseToken, boolean privacy) {
-        byte[] session = SkKdf.sessionKey(h, sharedKey, c.keyLength(), kdfSecret, clientNid, initToken,
-                responseToken);
-        byte[] hmacKey = SkKdf.hmacKey(h, session);
-        byte[] encKey = privacy ? SkKdf.encryptKey(h, session, c.keyLength()) : new byte[0];
-        return new SessionSecrets(kdfSecret, session, hmacKey, encKey);
+    static SessionSecrets derive(HmacAlg h, CryptAlg c, Secret sharedKey, byte[] kdfSecret, long clientNid,
+                                 ByteString initToken, ByteString responseToken, boolean privacy) {
+        byte[] shared = sharedKey.reveal();
+        try {
+            byte[] session = SkKdf.sessionKey(h, shared, c.keyLength(), kdfSecret, clientNid,
+                    initToken.toByteArray(), responseToken.toByteArray());
+            byte[] hmacKey = SkKdf.hmacKey(h, session);
+            byte[] encKey = privacy ? SkKdf.encryptKey(h, session, c.keyLength()) : new byte[0];
+            return new SessionSecrets(Secret.adopt(kdfSecret), Secret.adopt(session), Secret.adopt(hmacKey),
+                    Secret.adopt(encKey));
+        } finally {
+            Bytes.wipe(shared);
+        }
     }
 
-    static KernelContext context(HmacAlg h, CryptAlg c, long expire, byte[] ownRandom, byte[] peerRandom,
+    static KernelContext context(HmacAlg h, CryptAlg c, long expire, ByteString ownRandom, ByteString peerRandom,
                                  SessionSecrets s) {
-        return new KernelContext(KCTX_VERSION, h.kernelName(), c.kernelName(), expire, ownRandom, peerRandom,
-                s.hmacKey(), s.encryptKey());
-    }
-
-    static void wipeAll(byte[]... a) {
-        Bytes.wipe(a);
+        byte[] hmacKey = s.hmac().reveal();
+        byte[] encKey = s.encrypt().reveal();
+        try {
+            return new KernelContext(KCTX_VERSION, h.kernelName(), c.kernelName(), expire, ownRandom.toByteArray(),
+                    peerRandom.toByteArray(), hmacKey, encKey);
+        } finally {
+            Bytes.wipe(hmacKey, encKey);
+        }
     }
 }

@@ -1,19 +1,15 @@
 package lsk.handshake;
 
-import lsk.sk.KeyNames;
-import lsk.keyfile.KeySource;
-import lsk.sk.Flags;
-import lsk.sk.GssException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import lsk.base.LskException;
-import lsk.base.Errno;
+import lsk.base.ByteString;
 import lsk.base.Bytes;
+import lsk.base.Errno;
+import lsk.base.LskException;
+import lsk.base.Secret;
 import lsk.crypto.Dh;
 import lsk.crypto.DhBusyException;
 import lsk.crypto.DhException;
@@ -21,14 +17,13 @@ import lsk.crypto.DhGroup;
 import lsk.crypto.DhGroups;
 import lsk.crypto.Hmacs;
 import lsk.kernel.KernelContext;
-import lsk.sk.CryptAlg;
-import lsk.sk.HmacAlg;
 import lsk.keyfile.KeyConfig;
-import lsk.lnet.Nid;
-import lsk.wire.InitToken;
+import lsk.keyfile.KeySource;
+import lsk.sk.CryptAlg;
+import lsk.sk.GssException;
+import lsk.sk.HmacAlg;
 import lsk.wire.ResponseToken;
 import lsk.wire.TokenCodec;
-import lsk.wire.WireFormatException;
 
 /**
  * Server side of SEC_CTX_INIT (the SK part of lsvcgssd). Thread-safe: one instance serves
@@ -57,15 +52,16 @@ import lsk.wire.WireFormatException;
  * <li>1 < A < p-1, A in the prime-order subgroup (FAILURE)</li>
  * <li>S at most 2 bytes short of len(p): else a new key pair, at most twice more (BAD_QOP)</li>
  * </ol>
+ * Checks 1-5 build the {@link Request}; the checks the initiator makes too live in {@link Side}.
  * Any other fault in processing a token is reported as FAILURE, never thrown as anything else.
  * Refusals a peer can repeat at will to spend server CPU (prime too large, prime checks over
  * their bounds) are logged at most once per {@value #REFUSAL_LOG_SECONDS} s, with a count.
  */
 public final class Responder {
-    private static final System.Logger LOG = System.getLogger("lsk.handshake.Responder");
+    private static final System.Logger LOG = System.getLogger(Responder.class.getName());
+    private static final Side SIDE = Side.RESPONDER;
     /** Key pairs tried per request when S comes out short (the C responder: 1 + 2 retries). */
     static final int KEYGEN_ATTEMPTS = 3;
-    private static final int SHA256_LEN = 32;
     static final int REFUSAL_LOG_SECONDS = 10;
 
     private final KeySource keys;
@@ -83,10 +79,14 @@ public final class Responder {
         }
     }
 
+    /** The key that accepted a request, its algorithms, and its shared key (the responder wipes it). */
+    private record Chosen(KeyConfig key, HmacAlg hmac, CryptAlg crypt, Secret shared) {
+    }
+
     /**
      * What a successful accept yields.
      *
-     * @param responseToken the 4-netstring reply to send
+     * @param token         the 4-netstring reply to send
      * @param context       the server's kernel context
      * @param flags         the client's wire flags (root bits and service)
      * @param nodemap       the nodemap the client was accepted under
@@ -94,23 +94,15 @@ public final class Responder {
      *                      did not match the nodemap the kernel reported): Lustre 2.17.51-2.17.53
      *                      put the name in the rsc only then ({@code KernelAbi.NodemapName})
      */
-    public record Result(byte[] responseToken, KernelContext context, int flags, String nodemap,
+    public record Result(ByteString token, KernelContext context, int flags, String nodemap,
                          boolean nodemapByHash) {
-        public Result {
-            responseToken = responseToken.clone();
+        public Result(ByteString token, KernelContext context, int flags, String nodemap) {
+            this(token, context, flags, nodemap, false);
         }
 
-        public Result(byte[] responseToken, KernelContext context, int flags, String nodemap) {
-            this(responseToken, context, flags, nodemap, false);
-        }
-
-        Result byHash() {
-            return new Result(responseToken, context, flags, nodemap, true);
-        }
-
-        @Override
+        /** {@link #token()} as a fresh array (for callers written before ByteString). */
         public byte[] responseToken() {
-            return responseToken.clone();
+            return token.toByteArray();
         }
     }
 
@@ -151,9 +143,9 @@ public final class Responder {
 
     /** As {@link #accept}, also returning the secrets (diagnostic tools, tests): wipe them. */
     public Detailed acceptDetailed(byte[] initToken, long clientNid, String peerNodemap) throws GssException {
-        String peer = "peer NID 0x" + Long.toHexString(clientNid);
+        String peer = Request.peerName(clientNid);
         try {
-            return doAccept(initToken.clone(), clientNid, peerNodemap, peer);
+            return doAccept(Request.decode(ByteString.copyOf(initToken), clientNid, peerNodemap, nodemaps));
         } catch (GssException e) {
             String line = "SK init from " + peer + " rejected (major 0x" + Integer.toHexString(e.major()) + "): "
                     + e.getMessage();
@@ -164,207 +156,112 @@ public final class Responder {
             }
             throw e;
         } catch (RuntimeException e) {
-            GssException g = fail("internal error on token from " + peer + ": " + e.getClass().getSimpleName(),
+            GssException g = SIDE.fail("internal error on token from " + peer + ": " + e.getClass().getSimpleName(),
                     GssException.GSS_S_FAILURE);
             LOG.log(System.Logger.Level.ERROR, g.getMessage());
             throw g;
         }
     }
 
-    private Detailed doAccept(byte[] wire, long clientNid, String peerNodemap, String peer) throws GssException {
-        InitToken t;
-        try {
-            t = TokenCodec.decodeInit(wire);
-        } catch (WireFormatException e) {
-            throw fail("token from " + peer + " is not 8 netstrings: " + e.getMessage(),
-                    GssException.GSS_S_DEFECTIVE_TOKEN);
-        }
-        if (t.versionLength() < 4 || t.versionValue() != TokenCodec.VERSION) {
-            throw fail("token from " + peer + ": bad version field", GssException.GSS_S_DEFECTIVE_TOKEN);
-        }
-        byte[] targetWire = t.target();
-        int tl = targetWire.length;
-        if (tl == 0 || targetWire[tl - 1] != 0) {
-            throw fail("token from " + peer + ": target is not NUL-terminated", GssException.GSS_S_FAILURE);
-        }
-        String target = new String(targetWire, 0, tl - 1, StandardCharsets.ISO_8859_1);
-        if (target.indexOf('\0') >= 0 || target.isEmpty()) {
-            throw fail("token from " + peer + ": target is empty or has an inner NUL", GssException.GSS_S_FAILURE);
-        }
-        if (t.flagsLength() != 4) {
-            throw fail("token from " + peer + ": flags field is " + t.flagsLength() + " bytes, not 4",
-                    GssException.GSS_S_FAILURE);
-        }
-        int flags = t.flagsValue();
-        String nodemap = resolveNodemap(t.nodemapHash(), peerNodemap, peer);
-
-        // Which keys: fsname before the first '-', or an MGC NID.
-        String description;
-        String fsname = null;
-        long mgcNid = 0;
-        int dash = target.indexOf('-');
-        if (dash > 0) {
-            fsname = target.substring(0, dash);
-            description = KeyNames.server(fsname, nodemap);
-        } else if (dash < 0 && target.startsWith("MGC")) {
-            long nid = Nid.parseNumeric(target.substring(3));
-            if (nid == Nid.ANY) {
-                throw fail("token from " + peer + ": target '" + printable(target) + "' has no valid MGC NID",
-                        GssException.GSS_S_FAILURE);
-            }
-            mgcNid = nid;
-            description = KeyNames.mgs(nodemap);
-        } else {
-            throw fail("token from " + peer + ": invalid target name '" + printable(target) + "'",
-                    GssException.GSS_S_FAILURE);
-        }
+    private Detailed doAccept(Request req) throws GssException {
         List<KeyConfig> candidates;
         try {
-            candidates = keys.keys(description);
+            candidates = keys.keys(req.description());
         } catch (LskException e) {
-            throw fail("no key for " + description + ": " + e.getMessage(), GssException.GSS_S_FAILURE);
+            throw SIDE.fail("no key for " + req.description() + ": " + e.getMessage(), GssException.GSS_S_FAILURE);
         }
         if (candidates == null || candidates.isEmpty()) {
-            throw fail("no key " + description + " for " + peer, GssException.GSS_S_FAILURE);
+            throw SIDE.fail("no key " + req.description() + " for " + req.peer(), GssException.GSS_S_FAILURE);
         }
-
-        BigInteger p = new BigInteger(1, t.prime());
-        byte[] clientRandom = t.random();
-        byte[] signed = Bytes.concat(t.signedFields());
         GssException last = null;
-        KeyConfig key = null;
-        byte[] shared = null;
         for (KeyConfig k : candidates) {
+            Chosen chosen;
             try {
-                shared = tryKey(k, t, signed, p, flags, fsname, mgcNid, description, peer);
-                key = k;
-                break;
+                chosen = tryKey(req, k);
             } catch (GssException e) {
                 last = e;
                 LOG.log(System.Logger.Level.DEBUG, e.getMessage());
+                continue;
+            }
+            try {
+                return respond(req, chosen);
+            } finally {
+                chosen.shared().wipe();
             }
         }
-        if (key == null) {
-            throw last;
-        }
-        try {
-            Detailed d = respond(key, shared, t, wire, p, clientRandom, flags, clientNid, nodemap, peer);
-            return nodemap.equals(peerNodemap) ? d : new Detailed(d.result().byHash(), d.secrets());
-        } finally {
-            Bytes.wipe(shared);
-        }
+        throw last;
     }
 
-    private String resolveNodemap(byte[] hash, String peerNodemap, String peer) throws GssException {
-        if (hash.length != SHA256_LEN) {
-            throw fail("token from " + peer + ": nodemap hash is " + hash.length + " bytes",
-                    GssException.GSS_S_DEFECTIVE_TOKEN);
+    /** The key's algorithms and shared key when {@code k} accepts the request, else the reason. */
+    private Chosen tryKey(Request req, KeyConfig k) throws GssException {
+        String which = req.keyName();
+        BigInteger p = req.p();
+        if (req.fsname() != null && !req.fsname().equals(k.fsname())) {
+            throw SIDE.fail(which + ": key fsname '" + k.fsname() + "' differs from the target's",
+                    GssException.GSS_S_FAILURE);
         }
-        if (peerNodemap != null
-                && Arrays.equals(Initiator.sha256(peerNodemap.getBytes(StandardCharsets.ISO_8859_1)), hash)) {
-            return peerNodemap;
+        if (req.fsname() == null && Arrays.stream(k.usedMgsNids()).noneMatch(n -> n == req.mgcNid())) {
+            throw SIDE.fail(which + ": key does not list MGS NID 0x" + Long.toHexString(req.mgcNid()),
+                    GssException.GSS_S_FAILURE);
         }
-        Optional<String> other = nodemaps.byNameHash(hash.clone());
-        if (other.isPresent()
-                && Arrays.equals(Initiator.sha256(other.get().getBytes(StandardCharsets.ISO_8859_1)), hash)) {
-            return other.get();
+        Optional<HmacAlg> h = Side.usableHmac(k.hmacAlg());
+        Optional<CryptAlg> c = CryptAlg.byId(k.cryptAlg());
+        if (h.isEmpty() || c.isEmpty()) {
+            throw SIDE.fail(which + ": key has an unusable HMAC or cipher id", GssException.GSS_S_FAILURE);
         }
-        throw fail("token from " + peer + ": nodemap hash matches neither nodemap '" + peerNodemap
-                + "' nor any known nodemap", GssException.GSS_S_BAD_SIG);
-    }
-
-    /** The key's shared key when {@code k} accepts the token, else the reason. */
-    private byte[] tryKey(KeyConfig k, InitToken t, byte[] signed, BigInteger p, int flags, String fsname,
-                          long mgcNid, String description, String peer) throws GssException {
-        String which = "key " + description + " (" + peer + ")";
-        if (fsname != null && !fsname.equals(k.fsname())) {
-            throw fail(which + ": key fsname '" + k.fsname() + "' differs from the target's", GssException.GSS_S_FAILURE);
-        }
-        if (fsname == null && Arrays.stream(k.usedMgsNids()).noneMatch(n -> n == mgcNid)) {
-            throw fail(which + ": key does not list MGS NID 0x" + Long.toHexString(mgcNid), GssException.GSS_S_FAILURE);
-        }
-        if (Initiator.usableHmac(k.hmacAlg()).isEmpty() || CryptAlg.byId(k.cryptAlg()).isEmpty()) {
-            throw fail(which + ": key has an unusable HMAC or cipher id", GssException.GSS_S_FAILURE);
-        }
-        if ((flags & Flags.SVC_PRIVACY) != 0 && p.bitLength() < k.primeBits()) {
-            throw fail(which + ": privacy needs a prime of at least " + k.primeBits() + " bits, peer's has "
+        if (req.privacy() && p.bitLength() < k.primeBits()) {
+            throw SIDE.fail(which + ": privacy needs a prime of at least " + k.primeBits() + " bits, peer's has "
                     + p.bitLength(), GssException.GSS_S_FAILURE);
         }
         if (p.bitLength() > primes.maxBitsFor(k)) {
             throw new Refused(which + ": peer's prime has " + p.bitLength() + " bits, above the limit of "
                     + primes.maxBitsFor(k), Errno.EACCES);
         }
-        if (t.randomLength() != 4) {
-            throw fail(which + ": client random is " + t.randomLength() + " bytes, not 4", GssException.GSS_S_FAILURE);
+        if (req.token().random().size() != 4) {
+            throw SIDE.fail(which + ": client random is " + req.token().random().size() + " bytes, not 4",
+                    GssException.GSS_S_FAILURE);
         }
-        byte[] shared = k.sharedKey();
-        byte[] mac = Hmacs.hmacSha256(shared, signed);
-        if (!Bytes.constantTimeEquals(mac, t.hmac())) {
-            Bytes.wipe(shared);
-            throw fail(which + ": HMAC verification failed", GssException.GSS_S_BAD_SIG);
+        Secret shared = k.sharedKeySecret();
+        try {
+            SIDE.verifyMac(shared, req.token().hmac(), which + ": HMAC verification failed",
+                    req.token().signedFields());
+        } catch (GssException e) {
+            shared.wipe();
+            throw e;
         }
-        return shared;
+        return new Chosen(k, h.get(), c.get(), shared);
     }
 
-    private Detailed respond(KeyConfig key, byte[] shared, InitToken t, byte[] wire, BigInteger p,
-                             byte[] clientRandom, int flags, long clientNid, String nodemap, String peer)
-            throws GssException {
+    private Detailed respond(Request req, Chosen chosen) throws GssException {
+        String from = "token from " + req.peer();
         DhGroup group;
         try {
-            group = groups.validatePeer(p, () -> budget.charge(clientNid));
+            group = groups.validatePeer(req.p(), () -> budget.charge(req.clientNid()));
         } catch (DhBusyException e) {
-            throw new Refused("token from " + peer + ": new DH prime not checked: " + e.getMessage()
-                    + "; the peer may retry", Errno.EAGAIN);
+            throw new Refused(from + ": new DH prime not checked: " + e.getMessage() + "; the peer may retry",
+                    Errno.EAGAIN);
         } catch (DhException e) {
-            throw fail("token from " + peer + ": " + e.getMessage(), GssException.GSS_S_FAILURE);
+            throw SIDE.fail(from + ": " + e.getMessage(), GssException.GSS_S_FAILURE);
         }
-        BigInteger a = new BigInteger(1, t.publicKey());
-        try {
-            Dh.checkPublicKey(group, a);
-        } catch (DhException e) {
-            throw fail("token from " + peer + ": " + e.getMessage(), GssException.GSS_S_FAILURE);
-        }
+        BigInteger a = SIDE.peerPublicKey(group, req.token().publicKey(), from);
         int n = group.byteLength();
         for (int attempt = 0; attempt < KEYGEN_ATTEMPTS; attempt++) {
-            byte[] serverRandom = entropy.random4();
-            BigInteger x = entropy.privateKey(p);
-            if (serverRandom == null || serverRandom.length != 4 || x == null
-                    || x.compareTo(BigInteger.ONE) <= 0 || x.compareTo(group.q()) >= 0) {
-                throw fail("entropy gave an unusable random or private key", GssException.GSS_S_FAILURE);
-            }
-            Optional<byte[]> s = Dh.kdfSecret(Dh.sharedValue(group, a, x), n);
+            Side.KeyPair own = SIDE.keyPair(entropy, group);
+            Optional<byte[]> s = Dh.kdfSecret(Dh.sharedValue(group, a, own.x()), n);
             if (s.isEmpty()) {
                 continue; // S too short: new key pair, as the C responder does
             }
-            byte[] version = TokenCodec.be32(TokenCodec.VERSION);
-            byte[] pub = Bytes.unsignedPadded(Dh.publicKey(group, x), n);
-            byte[] mac = Hmacs.hmacSha256(shared, version, serverRandom, pub);
-            byte[] resp = TokenCodec.encode(new ResponseToken(version, serverRandom, pub, mac));
-            HmacAlg h = Initiator.usableHmac(key.hmacAlg()).orElseThrow();
-            CryptAlg c = CryptAlg.byId(key.cryptAlg()).orElseThrow();
-            SessionSecrets sec = KeySchedule.derive(h, c, shared, s.get(), clientNid, wire, resp,
-                    (flags & Flags.SVC_PRIVACY) != 0);
-            KernelContext ctx = KeySchedule.context(h, c, key.expire(), serverRandom, clientRandom, sec);
-            return new Detailed(new Result(resp, ctx, flags, nodemap), sec);
+            ByteString version = ByteString.copyOf(TokenCodec.be32(TokenCodec.VERSION));
+            ByteString pub = ByteString.copyOf(Bytes.unsignedPadded(Dh.publicKey(group, own.x()), n));
+            ByteString mac = ByteString.copyOf(Hmacs.hmacSha256(chosen.shared(), version, own.random(), pub));
+            ByteString resp = ByteString.copyOf(TokenCodec.encode(new ResponseToken(version, own.random(), pub, mac)));
+            SessionSecrets sec = KeySchedule.derive(chosen.hmac(), chosen.crypt(), chosen.shared(), s.get(),
+                    req.clientNid(), req.wire(), resp, req.privacy());
+            KernelContext ctx = KeySchedule.context(chosen.hmac(), chosen.crypt(), chosen.key().expire(),
+                    own.random(), req.token().random(), sec);
+            return new Detailed(new Result(resp, ctx, req.flags(), req.nodemap(), req.nodemapByHash()), sec);
         }
-        throw fail("token from " + peer + ": DH secret short " + KEYGEN_ATTEMPTS + " times", GssException.GSS_S_BAD_QOP);
-    }
-
-    private static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && i < 80; i++) {
-            char ch = s.charAt(i);
-            if (ch >= 0x20 && ch < 0x7f) {
-                b.append(ch);
-            } else {
-                b.append("\\x").append(HexFormat.of().toHexDigits((byte) ch));
-            }
-        }
-        return b.toString();
-    }
-
-    private static GssException fail(String msg, int major) {
-        return new GssException(msg, major, 0, Errno.EACCES);
+        throw SIDE.fail(from + ": DH secret short " + KEYGEN_ATTEMPTS + " times", GssException.GSS_S_BAD_QOP);
     }
 
     @Override

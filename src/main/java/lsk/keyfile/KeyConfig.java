@@ -1,8 +1,12 @@
 package lsk.keyfile;
 
+import java.util.Arrays;
+import java.util.Objects;
+import lsk.base.ByteString;
+import lsk.base.Secret;
+import lsk.lnet.Nid;
 import lsk.sk.CryptAlg;
 import lsk.sk.HmacAlg;
-import java.util.Arrays;
 
 /**
  * One key file: the fields of {@code struct sk_keyfile_config}, as read from disk.
@@ -11,8 +15,10 @@ import java.util.Arrays;
  * {@code int}) so that whatever a file holds, including ids the tools reject, survives a
  * read and a rewrite unchanged. The byte layout lives only in {@link KeyFileCodec}.
  *
- * <p>Arrays are copied in and out: a record here is immutable. {@link #toString()} never
- * shows the shared key. Call {@link #wipe()}-style helpers on copies you obtain, not here.
+ * <p>Immutable apart from {@link #wipe()}: the NID array is copied in and out, the prime is a
+ * {@link ByteString}, and the shared key a {@link Secret} this config owns. Whoever made or
+ * decoded a config and is done with it calls {@link #wipe()}; one that is handed a config (a
+ * {@link KeySource}'s keys) leaves it alone. {@link #toString()} never shows the shared key.
  *
  * @param version     skc_version, must be 1
  * @param hmacAlg     skc_hmac_alg id (see {@link HmacAlg})
@@ -22,10 +28,11 @@ import java.util.Arrays;
  * @param primeBits   skc_prime_bits (u32)
  * @param type        skc_type bit mask (u8, {@link #TYPE_CLIENT} ...)
  * @param mgsNids     skc_mgsnids, exactly {@link KeyFileCodec#MGS_NID_SLOTS} u64 NIDs,
- *                    unused ones {@link #NID_ANY}
+ *                    unused ones {@link Nid#ANY}
  * @param fsname      skc_fsname up to its NUL
  * @param nodemap     skc_nodemap up to its NUL
- * @param sharedKeyField all {@link KeyFileCodec#SHARED_KEY_FIELD} bytes of skc_shared_key
+ * @param sharedKeyField all {@link KeyFileCodec#SHARED_KEY_FIELD} bytes of skc_shared_key; the
+ *                    config takes it over (wiped by {@link #wipe()})
  * @param primeField  all {@link KeyFileCodec#PRIME_FIELD} bytes of skc_p (big-endian, left-aligned)
  */
 public record KeyConfig(
@@ -39,28 +46,25 @@ public record KeyConfig(
         long[] mgsNids,
         String fsname,
         String nodemap,
-        byte[] sharedKeyField,
-        byte[] primeField) {
+        Secret sharedKeyField,
+        ByteString primeField) {
 
     public static final int TYPE_CLIENT = 0x1;
     public static final int TYPE_SERVER = 0x2;
     public static final int TYPE_MGS = 0x4;
-    /** LNET_NID_ANY: an unused MGS NID slot. */
-    public static final long NID_ANY = -1L;
-
     public KeyConfig {
         if (mgsNids.length != KeyFileCodec.MGS_NID_SLOTS) {
             throw new IllegalArgumentException("mgsNids must have " + KeyFileCodec.MGS_NID_SLOTS + " slots");
         }
-        if (sharedKeyField.length != KeyFileCodec.SHARED_KEY_FIELD) {
+        if (sharedKeyField.size() != KeyFileCodec.SHARED_KEY_FIELD) {
             throw new IllegalArgumentException("shared key field must be " + KeyFileCodec.SHARED_KEY_FIELD + " bytes");
         }
-        if (primeField.length != KeyFileCodec.PRIME_FIELD) {
+        if (primeField.size() != KeyFileCodec.PRIME_FIELD) {
             throw new IllegalArgumentException("prime field must be " + KeyFileCodec.PRIME_FIELD + " bytes");
         }
         mgsNids = mgsNids.clone();
-        sharedKeyField = sharedKeyField.clone();
-        primeField = primeField.clone();
+        Objects.requireNonNull(fsname, "fsname");
+        Objects.requireNonNull(nodemap, "nodemap");
     }
 
     @Override
@@ -68,37 +72,61 @@ public record KeyConfig(
         return mgsNids.clone();
     }
 
-    /** A copy of the whole 128-byte shared key field. Wipe it when done. */
+    /** All 128 bytes of skc_shared_key, a new secret the caller wipes (this config keeps its own). */
     @Override
-    public byte[] sharedKeyField() {
-        return sharedKeyField.clone();
+    public Secret sharedKeyField() {
+        byte[] f = sharedKeyField.reveal();
+        return Secret.adopt(f);
     }
 
-    @Override
-    public byte[] primeField() {
-        return primeField.clone();
+    /** The shared key proper (the first shared_keylen/8 bytes), a new secret the caller wipes. */
+    public Secret sharedKeySecret() {
+        byte[] f = sharedKeyField.reveal();
+        try {
+            return Secret.copyOf(f, 0, sharedKeyBytes());
+        } finally {
+            Arrays.fill(f, (byte) 0);
+        }
     }
 
-    /** The shared key proper: the first shared_keylen/8 bytes. Wipe it when done. */
+    /** {@link #sharedKeySecret()} as bytes: wipe them when done. Prefer the secret. */
     public byte[] sharedKey() {
-        int n = (int) Math.min(sharedKeyLenBits / 8, KeyFileCodec.SHARED_KEY_FIELD);
-        return Arrays.copyOf(sharedKeyField, n);
+        byte[] f = sharedKeyField.reveal();
+        try {
+            return Arrays.copyOf(f, sharedKeyBytes());
+        } finally {
+            Arrays.fill(f, (byte) 0);
+        }
+    }
+
+    private int sharedKeyBytes() {
+        return (int) Math.min(sharedKeyLenBits / 8, KeyFileCodec.SHARED_KEY_FIELD);
     }
 
     /** The prime as it goes on the wire: the first prime_bits/8 bytes of skc_p. */
-    public byte[] prime() {
+    public ByteString primeWire() {
         int n = (int) Math.min(primeBits / 8, KeyFileCodec.PRIME_FIELD);
-        return Arrays.copyOf(primeField, n);
+        return ByteString.copyOf(primeField.toByteArray(), 0, n);
+    }
+
+    /** {@link #primeWire()} as a fresh array. */
+    public byte[] prime() {
+        return primeWire().toByteArray();
     }
 
     /** True when skc_p has any non-zero byte (server and mgs keys carry none). */
     public boolean hasPrime() {
-        for (byte b : primeField) {
-            if (b != 0) {
+        for (int i = 0; i < primeField.size(); i++) {
+            if (primeField.byteAt(i) != 0) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Zeroes the shared key this config owns; it must not be used afterwards. */
+    public void wipe() {
+        sharedKeyField.wipe();
     }
 
     public boolean isClient() {
@@ -113,20 +141,15 @@ public record KeyConfig(
         return (type & TYPE_MGS) != 0;
     }
 
-    /** The MGS NIDs that are set (not {@link #NID_ANY}), in slot order. */
+    /** The MGS NIDs that are set (not {@link Nid#ANY}), in slot order. */
     public long[] usedMgsNids() {
-        return Arrays.stream(mgsNids).filter(n -> n != NID_ANY).toArray();
+        return Arrays.stream(mgsNids).filter(n -> n != Nid.ANY).toArray();
     }
 
     /** Constant-time equality of the shared keys (length and bytes), for key removal and rotation. */
     public boolean sameSharedKey(KeyConfig other) {
-        byte[] a = sharedKey();
-        byte[] b = other.sharedKey();
-        try {
-            return java.security.MessageDigest.isEqual(a, b);
-        } finally {
-            Arrays.fill(a, (byte) 0);
-            Arrays.fill(b, (byte) 0);
+        try (Secret a = sharedKeySecret(); Secret b = other.sharedKeySecret()) {
+            return a.equalsConstantTime(b);
         }
     }
 
@@ -147,15 +170,15 @@ public record KeyConfig(
                 && primeBits == k.primeBits && type == k.type
                 && Arrays.equals(mgsNids, k.mgsNids) && fsname.equals(k.fsname)
                 && nodemap.equals(k.nodemap)
-                && java.security.MessageDigest.isEqual(sharedKeyField, k.sharedKeyField)
-                && Arrays.equals(primeField, k.primeField);
+                && sharedKeyField.equalsConstantTime(k.sharedKeyField)
+                && primeField.equals(k.primeField);
     }
 
     @Override
     public int hashCode() {
         // The shared key is left out on purpose: hashes must not depend on secrets.
-        return java.util.Objects.hash(version, hmacAlg, cryptAlg, expire, sharedKeyLenBits, primeBits,
-                type, Arrays.hashCode(mgsNids), fsname, nodemap, Arrays.hashCode(primeField));
+        return Objects.hash(version, hmacAlg, cryptAlg, expire, sharedKeyLenBits, primeBits,
+                type, Arrays.hashCode(mgsNids), fsname, nodemap, primeField);
     }
 
     /** Never prints key material. */
@@ -196,13 +219,13 @@ public record KeyConfig(
             mgsNids = c.mgsNids.clone();
             fsname = c.fsname;
             nodemap = c.nodemap;
-            sharedKeyField = c.sharedKeyField.clone();
-            primeField = c.primeField.clone();
+            sharedKeyField = c.sharedKeyField.reveal();
+            primeField = c.primeField.toByteArray();
         }
 
         private static long[] filledNids() {
             long[] n = new long[KeyFileCodec.MGS_NID_SLOTS];
-            Arrays.fill(n, NID_ANY);
+            Arrays.fill(n, Nid.ANY);
             return n;
         }
 
@@ -216,7 +239,7 @@ public record KeyConfig(
         public Builder fsname(String v) { fsname = v; return this; }
         public Builder nodemap(String v) { nodemap = v; return this; }
 
-        /** Sets the NID slots: the given NIDs first, the rest {@link #NID_ANY}. */
+        /** Sets the NID slots: the given NIDs first, the rest {@link Nid#ANY}. */
         public Builder mgsNids(long... nids) {
             if (nids.length > KeyFileCodec.MGS_NID_SLOTS) {
                 throw new IllegalArgumentException("at most " + KeyFileCodec.MGS_NID_SLOTS + " NID slots");
@@ -244,9 +267,15 @@ public record KeyConfig(
             return this;
         }
 
+        /** A config with its own copy of the key; the builder keeps its bytes until {@link #clear()}. */
         public KeyConfig build() {
             return new KeyConfig(version, hmacAlg, cryptAlg, expire, sharedKeyLenBits, primeBits, type,
-                    mgsNids, fsname, nodemap, sharedKeyField, primeField);
+                    mgsNids, fsname, nodemap, Secret.copyOf(sharedKeyField), ByteString.copyOf(primeField));
+        }
+
+        /** Zeroes the key bytes the builder holds (call when done building). */
+        public void clear() {
+            Arrays.fill(sharedKeyField, (byte) 0);
         }
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
+import lsk.base.Errno;
 import lsk.base.LskException;
 
 /**
@@ -23,9 +24,6 @@ final class KeyDir implements AutoCloseable {
     static final int S_IFREG = 0100000;
     static final int S_IFDIR = 0040000;
     static final int S_IFLNK = 0120000;
-    static final int ENOENT = 2;
-    static final int EEXIST = 17;
-    static final int EWOULDBLOCK = 11;
 
     /** fstat results lsk looks at. */
     record Stat(int mode, long uid, long dev, long ino, long nlink, long size) {
@@ -106,7 +104,7 @@ final class KeyDir implements AutoCloseable {
     Optional<Stat> lstat(String entry) throws FsError {
         long[] st = new long[7];
         long rc = lib.lsk_fsafe_lstatat(fd, cstr(entry), st);
-        if (rc == -ENOENT) {
+        if (rc == -Errno.ENOENT) {
             return Optional.empty();
         }
         check(entry, rc);
@@ -192,7 +190,7 @@ final class KeyDir implements AutoCloseable {
     /** Exclusive flock without waiting: false if another open file holds it. */
     boolean tryLock(int file, String what) throws FsError {
         long rc = lib.lsk_fsafe_flock(file, 1);
-        if (rc == -EWOULDBLOCK) {
+        if (rc == -Errno.EAGAIN) {
             return false;
         }
         check(what, rc);
@@ -257,14 +255,14 @@ final class KeyDir implements AutoCloseable {
 
     static byte[] cstr(String s) throws FsError {
         if (s.indexOf('\0') >= 0) {
-            throw new FsError(s, 22, "Invalid argument");
+            throw new FsError(s, Errno.EINVAL, "Invalid argument");
         }
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         return Arrays.copyOf(b, b.length + 1);
     }
 
     /** A failed file system call: the errno and the C library's text for it. */
-    static final class FsError extends java.nio.file.FileSystemException {
+    static final class FsError extends java.nio.file.FileSystemException implements Errno.HasErrno {
         private final int errno;
 
         FsError(String file, int errno, String reason) {
@@ -272,7 +270,8 @@ final class KeyDir implements AutoCloseable {
             this.errno = errno;
         }
 
-        int errno() {
+        @Override
+        public int errno() {
             return errno;
         }
     }

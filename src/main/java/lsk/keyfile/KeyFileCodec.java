@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import lsk.base.ByteString;
+import lsk.base.Secret;
 
 /**
  * The one place that knows the byte layout of a key file ({@code struct sk_keyfile_config},
@@ -36,7 +38,10 @@ public final class KeyFileCodec {
     public static final int PRIME_FIELD = 2048;
 
     /** First line of the ASCII form. */
-    public static final byte[] ASCII_HEADER = "Lustre SSK v1.0\n".getBytes(StandardCharsets.US_ASCII);
+    public static final ByteString ASCII_HEADER = ByteString.copyOf(
+            "Lustre SSK v1.0\n".getBytes(StandardCharsets.US_ASCII));
+    /** The same bytes for the codec's own array work; never handed out. */
+    private static final byte[] HEADER = ASCII_HEADER.toByteArray();
 
     private KeyFileCodec() {
     }
@@ -51,9 +56,7 @@ public final class KeyFileCodec {
         for (int i = 0; i < MGS_NID_SLOTS; i++) {
             nids[i] = bb.getLong(OFF_MGSNIDS + 8 * i);
         }
-        byte[] key = Arrays.copyOfRange(b, OFF_SHARED_KEY, OFF_SHARED_KEY + SHARED_KEY_FIELD);
-        try {
-            return new KeyConfig(
+        return new KeyConfig(
                     Integer.toUnsignedLong(bb.getInt(OFF_VERSION)),
                     Short.toUnsignedInt(bb.getShort(OFF_HMAC_ALG)),
                     Short.toUnsignedInt(bb.getShort(OFF_CRYPT_ALG)),
@@ -64,11 +67,8 @@ public final class KeyFileCodec {
                     nids,
                     cString(b, OFF_FSNAME, FSNAME_FIELD),
                     cString(b, OFF_NODEMAP, NODEMAP_FIELD),
-                    key,
-                    Arrays.copyOfRange(b, OFF_PRIME, OFF_PRIME + PRIME_FIELD));
-        } finally {
-            Arrays.fill(key, (byte) 0);
-        }
+                    Secret.copyOf(b, OFF_SHARED_KEY, SHARED_KEY_FIELD),
+                    ByteString.copyOf(b, OFF_PRIME, PRIME_FIELD));
     }
 
     /** True when the text field at {@code off} has a NUL within its {@code len} bytes. */
@@ -98,10 +98,12 @@ public final class KeyFileCodec {
         }
         putCString(b, OFF_FSNAME, FSNAME_FIELD, c.fsname(), "fsname");
         putCString(b, OFF_NODEMAP, NODEMAP_FIELD, c.nodemap(), "nodemap");
-        byte[] key = c.sharedKeyField();
-        System.arraycopy(key, 0, b, OFF_SHARED_KEY, SHARED_KEY_FIELD);
-        Arrays.fill(key, (byte) 0);
-        System.arraycopy(c.primeField(), 0, b, OFF_PRIME, PRIME_FIELD);
+        try (Secret key = c.sharedKeyField()) {
+            byte[] k = key.reveal();
+            System.arraycopy(k, 0, b, OFF_SHARED_KEY, SHARED_KEY_FIELD);
+            Arrays.fill(k, (byte) 0);
+        }
+        System.arraycopy(c.primeField().toByteArray(), 0, b, OFF_PRIME, PRIME_FIELD);
         return b;
     }
 
@@ -110,9 +112,9 @@ public final class KeyFileCodec {
         byte[] image = encodeBinary(c);
         try {
             byte[] text = Base64Url.encode(image);
-            byte[] out = new byte[ASCII_HEADER.length + text.length + 1];
-            System.arraycopy(ASCII_HEADER, 0, out, 0, ASCII_HEADER.length);
-            System.arraycopy(text, 0, out, ASCII_HEADER.length, text.length);
+            byte[] out = new byte[HEADER.length + text.length + 1];
+            System.arraycopy(HEADER, 0, out, 0, HEADER.length);
+            System.arraycopy(text, 0, out, HEADER.length, text.length);
             out[out.length - 1] = '\n';
             Arrays.fill(text, (byte) 0);
             return out;
@@ -123,8 +125,8 @@ public final class KeyFileCodec {
 
     /** True when {@code file} starts with the ASCII header (the C reader's test for the format). */
     public static boolean isAscii(byte[] file) {
-        return file.length >= ASCII_HEADER.length
-                && Arrays.equals(file, 0, ASCII_HEADER.length, ASCII_HEADER, 0, ASCII_HEADER.length);
+        return file.length >= HEADER.length
+                && Arrays.equals(file, 0, HEADER.length, HEADER, 0, HEADER.length);
     }
 
     /**
@@ -138,7 +140,7 @@ public final class KeyFileCodec {
         if (!isAscii(file)) {
             throw new KeyFileFormatException("Data is not ASCII-encoded SSK key format");
         }
-        int i = ASCII_HEADER.length;
+        int i = HEADER.length;
         while (i < file.length && isSkippable(file[i])) {
             i++;
         }

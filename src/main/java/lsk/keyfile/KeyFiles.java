@@ -170,7 +170,7 @@ public final class KeyFiles {
         try (KeyDir dir = KeyDir.forFile(target)) {
             KeyWriter.write(dir, name, bytes, overwrite);
         } catch (IOException e) {
-            throw new LskException("error: opening '" + name + "': " + strerror(e), errno(e), e);
+            throw new LskException("error: opening '" + name + "': " + strerror(e), Errno.of(e), e);
         } finally {
             Arrays.fill(bytes, (byte) 0);
         }
@@ -247,21 +247,5 @@ public final class KeyFiles {
             return m;
         }
         return m == null ? e.getClass().getSimpleName() : m;
-    }
-
-    static int errno(IOException e) {
-        if (e instanceof KeyDir.FsError f) {
-            return f.errno();
-        }
-        if (e instanceof NoSuchFileException) {
-            return Errno.ENOENT;
-        }
-        if (e instanceof FileAlreadyExistsException) {
-            return Errno.EEXIST;
-        }
-        if (e instanceof AccessDeniedException) {
-            return Errno.EACCES;
-        }
-        return Errno.EIO;
     }
 }

@@ -144,7 +144,7 @@ final class KeyWriter {
                 dir.link(fd, t);
                 return t;
             } catch (FsError e) {
-                if (e.errno() != KeyDir.EEXIST || attempt >= 3) {
+                if (e.errno() != Errno.EEXIST || attempt >= 3) {
                     throw e;
                 }
             }

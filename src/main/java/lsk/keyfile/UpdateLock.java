@@ -50,7 +50,7 @@ public final class UpdateLock implements AutoCloseable {
         try {
             dir = KeyDir.forFile(target);
         } catch (IOException e) {
-            throw new LskException("error: locking '" + display + "': " + KeyFiles.strerror(e), KeyFiles.errno(e), e);
+            throw new LskException("error: locking '" + display + "': " + KeyFiles.strerror(e), Errno.of(e), e);
         }
         try {
             while (true) {
@@ -84,7 +84,7 @@ public final class UpdateLock implements AutoCloseable {
             }
         } catch (IOException e) {
             dir.close();
-            throw new LskException("error: locking '" + display + "': " + KeyFiles.strerror(e), KeyFiles.errno(e), e);
+            throw new LskException("error: locking '" + display + "': " + KeyFiles.strerror(e), Errno.of(e), e);
         } catch (InterruptedException e) {
             dir.close();
             Thread.currentThread().interrupt();
@@ -106,7 +106,7 @@ public final class UpdateLock implements AutoCloseable {
         try {
             KeyWriter.write(dir, display, bytes, true);
         } catch (IOException e) {
-            throw new LskException("error: opening '" + display + "': " + KeyFiles.strerror(e), KeyFiles.errno(e), e);
+            throw new LskException("error: opening '" + display + "': " + KeyFiles.strerror(e), Errno.of(e), e);
         } finally {
             Arrays.fill(bytes, (byte) 0);
         }

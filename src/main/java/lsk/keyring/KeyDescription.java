@@ -1,5 +1,6 @@
 package lsk.keyring;
 
+import lsk.base.DecodeException;
 import lsk.sk.KeyNames;
 
 /**
@@ -12,14 +13,20 @@ public record KeyDescription(String type, long uid, long gid, int perm, String d
     /**
      * Parses the kernel's describe string. The description is everything after the fourth
      * {@code ;} (it may itself contain {@code ;}).
+     *
+     * @throws DecodeException when it does not have five fields or a number field is not one
      */
-    public static KeyDescription parse(String s) {
+    public static KeyDescription parse(String s) throws DecodeException {
         String[] f = s.split(";", 5);
         if (f.length != 5) {
-            throw new IllegalArgumentException("malformed key description from the kernel");
+            throw new DecodeException("key description", "malformed key description from the kernel");
         }
-        return new KeyDescription(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]),
-                Integer.parseUnsignedInt(f[3], 16), f[4]);
+        try {
+            return new KeyDescription(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]),
+                    Integer.parseUnsignedInt(f[3], 16), f[4]);
+        } catch (NumberFormatException e) {
+            throw new DecodeException("key description", "uid, gid or perm is not a number", e);
+        }
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.function.Predicate;
+import lsk.base.DecodeException;
 import lsk.base.Errno;
 
 /**
@@ -174,7 +175,13 @@ public final class Keyring {
                 long need = check("describe", key, lib.lsk_keyctl_describe(key, m, size));
                 if (need <= size) {
                     String s = new String(m.getByteArray(0, (int) Math.max(0, need - 1)), StandardCharsets.ISO_8859_1);
-                    return KeyDescription.parse(s);
+                    try {
+                        return KeyDescription.parse(s);
+                    } catch (DecodeException e) {
+                        // The kernel's own reply: report it as this call failing, so find() skips the key.
+                        throw new KeyringException("keyctl describe on key " + key + ": " + e.getMessage(),
+                                Errno.EBADMSG, e);
+                    }
                 }
                 size = (int) need;
             }

@@ -21,7 +21,7 @@ import lsk.keyfile.KeyValidation;
  * skipped, as are keys that vanish while being read.
  */
 public final class KeyringKeySource implements KeySource {
-    private static final System.Logger LOG = System.getLogger("lsk.keyring.KeyringKeySource");
+    private static final System.Logger LOG = System.getLogger(KeyringKeySource.class.getName());
     private final Keyring keyring;
     private final int keyringId;
 
@@ -60,6 +60,7 @@ public final class KeyringKeySource implements KeySource {
                     Optional<String> refused = KeyValidation.tooShort(c, description);
                     if (refused.isPresent()) {
                         weak = "key " + serial + ": " + refused.get().replaceFirst("^error: ", "") + ": not used";
+                        c.wipe(); // made here and handed to no one
                     } else {
                         out.add(c);
                     }

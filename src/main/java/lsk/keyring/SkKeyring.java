@@ -4,7 +4,6 @@ import lsk.sk.KeyNames;
 import lsk.sk.KeyPerm;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.ZonedDateTime;
@@ -17,6 +16,7 @@ import java.util.OptionalInt;
 import java.util.random.RandomGenerator;
 import lsk.base.LskException;
 import lsk.base.Errno;
+import lsk.base.Secret;
 import lsk.keyfile.KeyConfig;
 import lsk.lnet.Nid;
 import lsk.keyfile.KeyFileCodec;
@@ -223,9 +223,8 @@ public final class SkKeyring {
             printerr(0, "Cannot find any key in user keyring\n");
             throw new LskException("cannot list the user keyring", Errno.ENOENT, e);
         }
-        byte[] fileKey = cfg.sharedKey();
         int removed = 0;
-        try {
+        try (Secret fileKey = cfg.sharedKeySecret()) {
             for (int k : keys) {
                 if (!sameSharedKey(k, cfg.sharedKeyLenBits(), fileKey)) {
                     continue;
@@ -245,8 +244,6 @@ public final class SkKeyring {
                 printerr(2, "Key %d revoked and removed from keyring\n", k);
                 removed++;
             }
-        } finally {
-            Arrays.fill(fileKey, (byte) 0);
         }
         if (removed > 0) {
             printerr(1, "Removed %d key(s) from keyring\n", removed);
@@ -257,7 +254,7 @@ public final class SkKeyring {
     }
 
     /** The C checks before removal: payload size, shared key length, shared key bytes. */
-    private boolean sameSharedKey(int key, long keyLenBits, byte[] fileKey) {
+    private boolean sameSharedKey(int key, long keyLenBits, Secret fileKey) {
         byte[] p;
         try {
             p = keyring.read(key);
@@ -276,9 +273,9 @@ public final class SkKeyring {
                 return false;
             }
             byte[] ringKey = Arrays.copyOfRange(p, KeyFileCodec.OFF_SHARED_KEY,
-                    KeyFileCodec.OFF_SHARED_KEY + fileKey.length);
+                    KeyFileCodec.OFF_SHARED_KEY + fileKey.size());
             try {
-                if (!MessageDigest.isEqual(ringKey, fileKey)) {
+                if (!fileKey.equalsConstantTime(ringKey)) {
                     printerr(1, "key %d has different shared key - skipping\n", key);
                     return false;
                 }

@@ -146,6 +146,9 @@ final class Loader {
                 }
             }
             return 0;
+        } catch (KeyFileFormatException e) { // a decode error: EINVAL, as C
+            io.err().print(e.getMessage() + "\n");
+            return -Errno.EINVAL;
         } catch (LskException e) {
             io.err().print(e.getMessage() + "\n");
             return -e.errno();

@@ -1,5 +1,6 @@
 package lsk.upcall;
 
+import lsk.base.DecodeException;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -59,7 +60,7 @@ final class ClientKeys {
                         return Optional.of(cfg);
                     }
                     log.log(Log.ERR, "key '" + d + "' has no prime: not a client key");
-                } catch (LskException e) {
+                } catch (LskException | DecodeException e) {
                     log.log(Log.DEBUG, "no usable key '" + d + "': " + e.getMessage());
                 } finally {
                     if (payload != null) {

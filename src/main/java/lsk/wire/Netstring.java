@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import lsk.base.ByteString;
+import lsk.base.DecodeException;
 
 /**
  * Netstrings as the SK tokens use them: {@code <decimal length>:<bytes>,} repeated.
@@ -26,16 +28,16 @@ public final class Netstring {
     /**
      * The fields read and the number of input bytes they took.
      *
-     * @param fields   the field contents, in order (copies)
+     * @param fields   the field contents, in order
      * @param consumed bytes of input used by these fields; anything after is trailing
      */
-    public record Decoded(List<byte[]> fields, int consumed) {
+    public record Decoded(List<ByteString> fields, int consumed) {
         public Decoded {
             fields = List.copyOf(fields);
         }
 
-        public byte[] field(int i) {
-            return fields.get(i).clone();
+        public ByteString field(int i) {
+            return fields.get(i);
         }
 
         public int count() {
@@ -55,13 +57,22 @@ public final class Netstring {
         return out.toByteArray();
     }
 
+    /** Encodes the fields as consecutive netstrings. */
+    public static byte[] encode(ByteString... fields) {
+        byte[][] f = new byte[fields.length][];
+        for (int i = 0; i < fields.length; i++) {
+            f[i] = fields[i].toByteArray();
+        }
+        return encode(f);
+    }
+
     /**
      * Reads exactly {@code count} netstrings from the start of {@code in}.
      *
-     * @throws WireFormatException naming the field and the fault
+     * @throws DecodeException naming the netstring ({@code "netstring <i>"}) and the fault
      */
-    public static Decoded decode(byte[] in, int count) throws WireFormatException {
-        List<byte[]> fields = new ArrayList<>(count);
+    public static Decoded decode(byte[] in, int count) throws DecodeException {
+        List<ByteString> fields = new ArrayList<>(count);
         int pos = 0;
         for (int i = 0; i < count; i++) {
             int digits = 0;
@@ -71,29 +82,27 @@ public final class Netstring {
                 digits++;
             }
             if (digits == 0) {
-                throw new WireFormatException("netstring " + i + ": length does not start with a digit");
+                throw new DecodeException("netstring " + i, "length does not start with a digit");
             }
             if (digits > MAX_DIGITS) {
-                throw new WireFormatException("netstring " + i + ": length has more than " + MAX_DIGITS + " digits");
+                throw new DecodeException("netstring " + i, "length has more than " + MAX_DIGITS + " digits");
             }
             if (digits > 1 && in[pos] == '0') {
-                throw new WireFormatException("netstring " + i + ": length has a leading zero");
+                throw new DecodeException("netstring " + i, "length has a leading zero");
             }
             if (pos + digits >= in.length || in[pos + digits] != ':') {
-                throw new WireFormatException("netstring " + i + ": no ':' after the length");
+                throw new DecodeException("netstring " + i, "no ':' after the length");
             }
             long start = pos + digits + 1L;
             long end = start + len; // index of the ','
             if (end >= in.length) {
-                throw new WireFormatException("netstring " + i + ": length " + len + " exceeds the "
+                throw new DecodeException("netstring " + i, "length " + len + " exceeds the "
                         + (in.length - start) + " bytes left");
             }
             if (in[(int) end] != ',') {
-                throw new WireFormatException("netstring " + i + ": no ',' after " + len + " bytes");
+                throw new DecodeException("netstring " + i, "no ',' after " + len + " bytes");
             }
-            byte[] f = new byte[(int) len];
-            System.arraycopy(in, (int) start, f, 0, f.length);
-            fields.add(f);
+            fields.add(ByteString.copyOf(in, (int) start, (int) len));
             pos = (int) end + 1;
         }
         return new Decoded(fields, pos);

@@ -1,6 +1,8 @@
 package lsk.wire;
 
 import java.nio.ByteBuffer;
+import lsk.base.ByteString;
+import lsk.base.DecodeException;
 
 /**
  * Byte layout of the two SEC_CTX_INIT tokens (SK-PROTOCOL.md section 3): each is a plain
@@ -37,8 +39,14 @@ public final class TokenCodec {
         return ByteBuffer.allocate(4).putInt(v).array();
     }
 
+    /** The first 4 bytes of {@code field} as BE32 (the caller checks the length). */
+    static int be32(ByteString field) {
+        return (field.byteAt(0) & 0xff) << 24 | (field.byteAt(1) & 0xff) << 16 | (field.byteAt(2) & 0xff) << 8
+                | (field.byteAt(3) & 0xff);
+    }
+
     public static byte[] encode(InitToken t) {
-        byte[][] f = new byte[INIT_FIELDS][];
+        ByteString[] f = new ByteString[INIT_FIELDS];
         f[INIT_VERSION] = t.version();
         f[INIT_RANDOM] = t.random();
         f[INIT_PRIME] = t.prime();
@@ -50,7 +58,7 @@ public final class TokenCodec {
         return Netstring.encode(f);
     }
 
-    public static InitToken decodeInit(byte[] token) throws WireFormatException {
+    public static InitToken decodeInit(byte[] token) throws DecodeException {
         Netstring.Decoded d = Netstring.decode(token, INIT_FIELDS);
         return new InitToken(d.field(INIT_VERSION), d.field(INIT_RANDOM), d.field(INIT_PRIME),
                 d.field(INIT_PUBLIC_KEY), d.field(INIT_TARGET), d.field(INIT_NODEMAP_HASH), d.field(INIT_FLAGS),
@@ -58,7 +66,7 @@ public final class TokenCodec {
     }
 
     public static byte[] encode(ResponseToken t) {
-        byte[][] f = new byte[RESP_FIELDS][];
+        ByteString[] f = new ByteString[RESP_FIELDS];
         f[RESP_VERSION] = t.version();
         f[RESP_RANDOM] = t.random();
         f[RESP_PUBLIC_KEY] = t.publicKey();
@@ -66,7 +74,7 @@ public final class TokenCodec {
         return Netstring.encode(f);
     }
 
-    public static ResponseToken decodeResponse(byte[] token) throws WireFormatException {
+    public static ResponseToken decodeResponse(byte[] token) throws DecodeException {
         Netstring.Decoded d = Netstring.decode(token, RESP_FIELDS);
         return new ResponseToken(d.field(RESP_VERSION), d.field(RESP_RANDOM), d.field(RESP_PUBLIC_KEY),
                 d.field(RESP_HMAC));

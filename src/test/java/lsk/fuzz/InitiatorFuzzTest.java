@@ -9,7 +9,7 @@ import lsk.kernel.KernelContext;
 import lsk.keyfile.KeyConfig;
 import lsk.wire.Netstring;
 import lsk.wire.TokenCodec;
-import lsk.wire.WireFormatException;
+import lsk.base.DecodeException;
 
 /**
  * The client side on hostile replies (what lgss_keyring does with the server's bytes). Each
@@ -33,11 +33,12 @@ class InitiatorFuzzTest {
         Netstring.Decoded d;
         try {
             d = Netstring.decode(data, TokenCodec.RESP_FIELDS - 1);
-        } catch (WireFormatException e) {
+        } catch (DecodeException e) {
             return;
         }
         byte[] shared = key.sharedKey();
-        byte[] mac = Netstring.encode(HandshakeKeys.hmacSha256(shared, d.field(0), d.field(1), d.field(2)));
+        byte[] mac = Netstring.encode(HandshakeKeys.hmacSha256(shared, d.field(0).toByteArray(), d.field(1).toByteArray(),
+                d.field(2).toByteArray()));
         byte[] token = new byte[data.length + mac.length];
         System.arraycopy(data, 0, token, 0, d.consumed());
         System.arraycopy(mac, 0, token, d.consumed(), mac.length);

@@ -11,7 +11,7 @@ import lsk.handshake.Responder;
 import lsk.keyfile.KeyConfig;
 import lsk.wire.Netstring;
 import lsk.wire.TokenCodec;
-import lsk.wire.WireFormatException;
+import lsk.base.DecodeException;
 
 /**
  * The server side on hostile init tokens: what lsvcgssd does with bytes from any peer.
@@ -39,12 +39,12 @@ class ResponderFuzzTest {
         Netstring.Decoded d;
         try {
             d = Netstring.decode(data, TokenCodec.INIT_FIELDS - 1);
-        } catch (WireFormatException e) {
+        } catch (DecodeException e) {
             return;
         }
         byte[][] fields = new byte[TokenCodec.INIT_FIELDS - 1][];
         for (int i = 0; i < fields.length; i++) {
-            fields[i] = d.field(i);
+            fields[i] = d.field(i).toByteArray();
         }
         byte[] shared = key.sharedKey();
         byte[] mac = Netstring.encode(HandshakeKeys.hmacSha256(shared, fields));

@@ -20,7 +20,7 @@ import lsk.kernel.UpcallLine;
 import lsk.keyfile.KeyFileCodec;
 import lsk.testutil.Vectors;
 import lsk.wire.Netstring;
-import lsk.wire.WireFormatException;
+import lsk.base.DecodeException;
 
 /**
  * Seed inputs for each fuzz target, taken from the reference vectors of the real C tools
@@ -43,7 +43,7 @@ final class Seeds {
             String name = p.getFileName().toString();
             if (KeyFileCodec.isAscii(b)) {
                 asciiKeys.put(name, b);
-                asciiPayloads.put(name, java.util.Arrays.copyOfRange(b, KeyFileCodec.ASCII_HEADER.length, b.length - 1));
+                asciiPayloads.put(name, java.util.Arrays.copyOfRange(b, KeyFileCodec.ASCII_HEADER.size(), b.length - 1));
             } else {
                 binaryKeys.put(name, b);
             }
@@ -165,7 +165,7 @@ final class Seeds {
             try {
                 Netstring.Decoded d = Netstring.decode(t, fields - 1);
                 out.put(name, java.util.Arrays.copyOf(t, d.consumed()));
-            } catch (WireFormatException e) {
+            } catch (DecodeException e) {
                 out.put(name, t);
             }
         });

@@ -173,7 +173,7 @@ class HandshakeRandomTest {
         Responder.Result res = new Responder(d -> List.of(SERVER), NodemapResolver.NONE, se, groups)
                 .accept(tok, NID, "default");
         ResponseToken rt = TokenCodec.decodeResponse(res.responseToken());
-        assertEquals(Dh.publicKey(groups.validate(P), good), new BigInteger(1, rt.publicKey()), "third key pair used");
+        assertEquals(Dh.publicKey(groups.validate(P), good), new BigInteger(1, rt.publicKey().toByteArray()), "third key pair used");
         assertPaired(ini.finish(res.responseToken()), res.context());
 
         Scripted bad = new Scripted();
@@ -243,7 +243,7 @@ class HandshakeRandomTest {
                 assertThrows(GssException.class, () -> onlyOld.accept(tok, NID, "default")).major());
 
         // Nodemap: kernel says "biology", the client's key hashes "default"; the resolver knows it.
-        byte[] defaultHash = Initiator.sha256("default".getBytes(StandardCharsets.US_ASCII));
+        byte[] defaultHash = Side.nodemapHash("default").toByteArray();
         NodemapResolver resolver = h -> Arrays.equals(h, defaultHash) ? Optional.of("default") : Optional.empty();
         Responder withLookup = new Responder(d -> d.equals("lustre:tank:default") ? List.of(SERVER) : List.of(),
                 resolver, Entropy.secure(), groups);
@@ -274,7 +274,7 @@ class HandshakeRandomTest {
         byte[] v = TokenCodec.be32(1);
         byte[] p = CLIENT.prime();
         byte[] pub = Bytes.unsignedPadded(BigInteger.valueOf(4), N);
-        byte[] nm = Initiator.sha256("default".getBytes(StandardCharsets.US_ASCII));
+        byte[] nm = Side.nodemapHash("default").toByteArray();
         // Signed but hostile field values: empty target (C segfaults), empty random, p = 0, p = 1, A = 0.
         byte[][][] hostile = {
             {v, new byte[4], p, pub, new byte[0], nm, TokenCodec.be32(0x40)},

@@ -41,7 +41,7 @@ public final class JunkTokens {
         byte[] nodemap = sha256(client.nodemap().getBytes(StandardCharsets.ISO_8859_1));
         byte[] flagsWire = TokenCodec.be32(flags);
         byte[] mac = hmacSha256(client.sharedKey(), version, random, prime, pub, target, nodemap, flagsWire);
-        return TokenCodec.encode(new InitToken(version, random, prime, pub, target, nodemap, flagsWire, mac));
+        return TokenCodec.encode(InitToken.of(version, random, prime, pub, target, nodemap, flagsWire, mac));
     }
 
     /** {@code n} tokens, each with a fresh {@link #sievePassing} junk prime of {@code bits}. */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Result.nodemapByHash tells the daemon whether the nodemap came from the lookup by SHA. */
 class ResponderNodemapByHashTest {
     final DhGroups groups = new DhGroups();
-    final byte[] defaultHash = Initiator.sha256("default".getBytes(StandardCharsets.US_ASCII));
+    final byte[] defaultHash = Side.nodemapHash("default").toByteArray();
     final NodemapResolver resolver = h -> Arrays.equals(h, defaultHash) ? Optional.of("default") : Optional.empty();
     final Responder responder = new Responder(d -> d.equals("lustre:tank:default")
             ? List.of(HandshakeRandomTest.SERVER) : List.of(), resolver, Entropy.secure(), groups);
@@ -50,6 +50,6 @@ class ResponderNodemapByHashTest {
 
     @Test
     void fourArgumentResultIsNotByHash() {
-        assertFalse(new Responder.Result(new byte[1], null, 0, "x").nodemapByHash());
+        assertFalse(new Responder.Result(lsk.base.ByteString.copyOf(new byte[1]), null, 0, "x").nodemapByHash());
     }
 }

@@ -174,7 +174,7 @@ class KeyringTest {
     }
 
     @Test
-    void describeParsesDescriptionsWithSemicolons() {
+    void describeParsesDescriptionsWithSemicolons() throws Exception {
         KeyDescription d = KeyDescription.parse("user;0;0;3f3f3f3f;a;b:c");
         assertEquals("a;b:c", d.description());
         assertEquals(0x3f3f3f3f, d.perm());
