@@ -87,7 +87,7 @@ final class Answers {
             write(ParamPaths.RSI_DOWNCALL, Downcalls.encode(shim, new Downcalls.Rsi(hash,
                     -Errno.EACCES, GssException.GSS_S_FAILURE, 0, new byte[0], new byte[0],
                     new byte[0], new byte[0])));
-        } catch (LskException e) {
+        } catch (LskException | UpcallLine.Malformed e) {
             // unparsable hash: nothing to answer
         }
     }

@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import lsk.base.DecodeException;
 import lsk.base.LskException;
 import lsk.kernel.ReplyBuffer;
 import lsk.kernel.UpcallLine;
@@ -65,7 +66,7 @@ class UpcallFuzzTest {
         ReplyBuffer r;
         try {
             r = ReplyBuffer.parse(buf, Math.max(0, buf.length - cut));
-        } catch (LskException e) {
+        } catch (DecodeException e) {
             return;
         }
         try {
@@ -74,7 +75,7 @@ class UpcallFuzzTest {
                     || again.major() != r.major() || again.seqWindow() != r.seqWindow()) {
                 throw Fuzz.fail("parse/encode/parse changed the reply");
             }
-        } catch (LskException e) {
+        } catch (DecodeException e) {
             throw Fuzz.fail("encode() output refused by parse(): " + e.getMessage());
         }
     }
