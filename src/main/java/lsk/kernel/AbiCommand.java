@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import lsk.base.LskException;
 import lsk.cmd.Command;
+import lsk.cmd.Getopt;
 import lsk.cmd.Io;
 
 /**
@@ -21,37 +22,36 @@ public final class AbiCommand implements Command {
               whether the rsc carries a nodemap name. --all prints every supported range.
             """;
 
+    private static final List<Getopt.LongOpt> LONG_OPTS = List.of(new Getopt.LongOpt("help", false, 'h'),
+            new Getopt.LongOpt("all", false, 'a'), new Getopt.LongOpt("lustre-version", true, 'v'),
+            new Getopt.LongOpt("param-root", true, 'r'));
+
     @Override
     public int run(List<String> args, Io io) {
         ParamPaths paths = ParamPaths.fromEnv(io.env());
         String version = null;
         boolean all = false;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            switch (a) {
-                case "-h", "--help" -> {
+        Getopt.Result parsed = Getopt.parse("lsk abi", args, "h", LONG_OPTS, false);
+        for (Getopt.Event e : parsed.events()) {
+            switch (e.val()) {
+                case 'h' -> {
                     io.out().print(USAGE);
                     return 0;
                 }
-                case "--all" -> all = true;
-                case "--lustre-version", "--param-root" -> {
-                    if (i + 1 >= args.size()) {
-                        io.err().println("lsk abi: " + a + " needs a value");
-                        return 1;
-                    }
-                    String v = args.get(++i);
-                    if (a.equals("--param-root")) {
-                        paths = new ParamPaths(io.resolve(v).toAbsolutePath());
-                    } else {
-                        version = v;
-                    }
-                }
+                case 'a' -> all = true;
+                case 'r' -> paths = new ParamPaths(io.resolve(e.arg()).toAbsolutePath());
+                case 'v' -> version = e.arg();
                 default -> {
-                    io.err().println("lsk abi: unknown option '" + a + "'");
+                    io.err().print(e.error());
                     io.err().print(USAGE);
                     return 1;
                 }
             }
+        }
+        if (!parsed.operands().isEmpty()) {
+            io.err().println("lsk abi: unexpected argument '" + parsed.operands().get(0) + "'");
+            io.err().print(USAGE);
+            return 1;
         }
         if (all) {
             for (KernelAbi abi : KernelAbi.values()) {

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.OptionalLong;
+import lsk.base.DecodeException;
 import lsk.base.LskException;
 
 /**
@@ -74,6 +75,10 @@ public record InitOutcome(long status, OptionalLong replyLength) {
             // 0 is taken as "not reported" (lgss_keyring never reads it): the whole buffer.
             length = n > 0 ? (int) n : reply.length;
         }
-        return ReplyBuffer.parse(reply, length);
+        try {
+            return ReplyBuffer.parse(reply, length);
+        } catch (DecodeException e) {
+            throw new LskException(e.getMessage(), Errno.EPROTO, e);
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import lsk.base.ByteString;
 import lsk.base.LskException;
 
 /**
@@ -21,12 +22,11 @@ public interface KernelChannel {
      *                  {@code tank-MDT0000-mdc-ffff8881a2b4c000} (the struct field is named uuid)
      * @param lustreSvc {@code (mech << 16) | service}
      */
-    record InitRequest(int secid, String uuid, int lustreSvc, int uid, int gid, byte[] token) {
-        public InitRequest {
-            token = token.clone();
+    record InitRequest(int secid, String uuid, int lustreSvc, int uid, int gid, ByteString token) {
+        /** With the token as a byte array (copied). */
+        public InitRequest(int secid, String uuid, int lustreSvc, int uid, int gid, byte[] token) {
+            this(secid, uuid, lustreSvc, uid, gid, ByteString.copyOf(token));
         }
-
-        @Override public byte[] token() { return token.clone(); }
     }
 
     /** Sends the token; the reply buffer as the kernel filled it. Fails on a non-zero status. */

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import lsk.base.DecodeException;
 
 /**
  * The context blob handed to the kernel ({@code sk_serialize_kctx}), in HOST byte order:
@@ -58,12 +59,12 @@ public final class KernelContextCodec {
     /**
      * Parses a blob as the kernel would; bytes after the defined fields are ignored, as there.
      *
-     * @throws IllegalArgumentException naming the field at fault
+     * @throws DecodeException naming the field at fault (never key bytes)
      */
-    public static KernelContext decode(byte[] blob) {
+    public static KernelContext decode(byte[] blob) throws DecodeException {
         ByteBuffer b = ByteBuffer.wrap(blob).order(HOST_ORDER);
         if (blob.length < OFF_HMAC_KEY_LEN + 8) {
-            throw new IllegalArgumentException("context blob too short: " + blob.length + " bytes");
+            throw new DecodeException("context blob", "too short: " + blob.length + " bytes");
         }
         long version = Integer.toUnsignedLong(b.getInt(OFF_VERSION));
         String hmac = getName(blob, OFF_HMAC_ALG, "hmac_alg");
@@ -82,13 +83,13 @@ public final class KernelContextCodec {
         }
     }
 
-    private static byte[] getKey(ByteBuffer b, String what) {
+    private static byte[] getKey(ByteBuffer b, String what) throws DecodeException {
         if (b.remaining() < 4) {
-            throw new IllegalArgumentException("context blob truncated before " + what + " length");
+            throw new DecodeException("context blob", "truncated before " + what + " length");
         }
         int n = b.getInt();
         if (n < 0 || n > MAX_KEY_LEN || n > b.remaining()) {
-            throw new IllegalArgumentException("context " + what + " length " + Integer.toUnsignedString(n)
+            throw new DecodeException("context " + what, "length " + Integer.toUnsignedString(n)
                     + " invalid (" + b.remaining() + " bytes left)");
         }
         byte[] k = new byte[n];
@@ -104,19 +105,19 @@ public final class KernelContextCodec {
         b.put(off, n);
     }
 
-    private static String getName(byte[] blob, int off, String field) {
+    private static String getName(byte[] blob, int off, String field) throws DecodeException {
         int n = 0;
         while (n < ALG_NAME_FIELD && blob[off + n] != 0) {
             n++;
         }
         if (n == ALG_NAME_FIELD) {
-            throw new IllegalArgumentException("context " + field + " not NUL-terminated");
+            throw new DecodeException("context " + field, "not NUL-terminated");
         }
         // Kernel crypto names are printable ASCII. Anything else would be decoded as U+FFFD and
         // silently become '?' on re-encoding (found by KernelContextFuzzTest): refuse it here.
         for (int i = 0; i < n; i++) {
             if (blob[off + i] < 0x20 || blob[off + i] > 0x7e) {
-                throw new IllegalArgumentException("context " + field + " has a non-printable byte at offset " + i);
+                throw new DecodeException("context " + field, "has a non-printable byte at offset " + i);
             }
         }
         return new String(blob, off, n, StandardCharsets.US_ASCII);

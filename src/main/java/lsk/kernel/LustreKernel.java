@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
+import lsk.base.DecodeException;
 import lsk.base.LskException;
 
 /**
@@ -35,14 +36,23 @@ public record LustreKernel(ParamPaths paths, LustreVersion version, KernelAbi ab
      */
     public static LustreKernel detect(ParamPaths paths, Map<String, String> env, String override) throws LskException {
         if (override != null) {
-            return of(paths, LustreVersion.parse(override, "--lustre-version"));
+            return of(paths, version(override, "--lustre-version"));
         }
         String e = env.get(KernelAbi.ENV_VERSION);
         if (e != null && !e.isEmpty()) {
-            return of(paths, LustreVersion.parse(e, KernelAbi.ENV_VERSION));
+            return of(paths, version(e, KernelAbi.ENV_VERSION));
         }
         Path f = versionFile(paths);
-        return of(paths, LustreVersion.parse(readVersionFile(f), f.toString()));
+        return of(paths, version(readVersionFile(f), f.toString()));
+    }
+
+    /** {@link LustreVersion#parse}; a string that is no version is EINVAL for the command. */
+    public static LustreVersion version(String s, String source) throws LskException {
+        try {
+            return LustreVersion.parse(s, source);
+        } catch (DecodeException e) {
+            throw new LskException(e.getMessage(), Errno.EINVAL, e);
+        }
     }
 
     public static Path versionFile(ParamPaths paths) {

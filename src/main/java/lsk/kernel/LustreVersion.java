@@ -1,9 +1,9 @@
 package lsk.kernel;
 
-import lsk.base.Errno;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import lsk.base.LskException;
+import lsk.base.DecodeException;
+import lsk.base.Printable;
 
 /**
  * A Lustre version as the kernel reports it in {@code /sys/fs/lustre/version} (the
@@ -19,13 +19,16 @@ public record LustreVersion(int major, int minor, int patch, int fix, String tex
     private static final Pattern FORM = Pattern.compile("(?:lustre:\\s*)?" + NUM + "\\." + NUM + "\\." + NUM
             + "(?:\\." + NUM + ")?([_+~-][\\x21-\\x7e]{0,64})?");
 
-    /** Parses one version string; {@code source} names where it came from, for the message. */
-    public static LustreVersion parse(String s, String source) throws LskException {
+    /**
+     * Parses one version string; {@code source} names where it came from and is the field of
+     * the {@link DecodeException}.
+     */
+    public static LustreVersion parse(String s, String source) throws DecodeException {
         String t = s.strip();
         Matcher m = FORM.matcher(t);
         if (!m.matches()) {
-            throw new LskException(source + ": '" + printable(t) + "' is not a Lustre version (expected"
-                    + " major.minor.patch, e.g. 2.16.1)", Errno.EINVAL);
+            throw new DecodeException(source, "'" + Printable.masked(t.substring(0, Math.min(t.length(), 80)), 80)
+                    + "' is not a Lustre version (expected major.minor.patch, e.g. 2.16.1)");
         }
         return new LustreVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
                 Integer.parseInt(m.group(3)), m.group(4) == null ? 0 : Integer.parseInt(m.group(4)),
@@ -52,14 +55,5 @@ public record LustreVersion(int major, int minor, int patch, int fix, String tex
     @Override
     public String toString() {
         return text;
-    }
-
-    private static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && i < 80; i++) {
-            char c = s.charAt(i);
-            b.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return b.toString();
     }
 }

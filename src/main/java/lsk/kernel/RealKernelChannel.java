@@ -22,7 +22,7 @@ final class RealKernelChannel implements KernelChannel {
 
     @Override
     public ReplyBuffer negotiate(InitRequest r) throws LskException {
-        byte[] tok = r.token();
+        byte[] tok = r.token().toByteArray();
         try (Memory param = new Memory(layout.size);
              Memory token = new Memory(Math.max(1, tok.length));
              Memory reply = new Memory(ReplyBuffer.SIZE);

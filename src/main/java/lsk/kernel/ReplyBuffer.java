@@ -1,9 +1,8 @@
 package lsk.kernel;
 
-import lsk.base.Errno;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import lsk.base.LskException;
+import lsk.base.DecodeException;
 
 /**
  * What the kernel leaves in the reply buffer of an {@code init_channel} negotiation, host
@@ -26,7 +25,8 @@ public record ReplyBuffer(int result, int major, int minor, int seqWindow, byte[
     @Override public byte[] handle() { return handle.clone(); }
     @Override public byte[] token() { return token.clone(); }
 
-    public static ReplyBuffer parse(byte[] buf, int length) throws LskException {
+    /** @throws DecodeException naming the fault ("negotiation reply buffer: ...") */
+    public static ReplyBuffer parse(byte[] buf, int length) throws DecodeException {
         if (length < 0 || length > buf.length) {
             throw new IllegalArgumentException("length " + length);
         }
@@ -40,7 +40,7 @@ public record ReplyBuffer(int result, int major, int minor, int seqWindow, byte[
         return new ReplyBuffer(result, major, minor, win, handle, token);
     }
 
-    private static byte[] field(ByteBuffer b, String what) throws LskException {
+    private static byte[] field(ByteBuffer b, String what) throws DecodeException {
         if (b.remaining() < 4) {
             throw bad("truncated before the " + what + " length");
         }
@@ -55,8 +55,8 @@ public record ReplyBuffer(int result, int major, int minor, int seqWindow, byte[
         return v;
     }
 
-    private static LskException bad(String what) {
-        return new LskException("negotiation reply buffer " + what, Errno.EPROTO);
+    private static DecodeException bad(String what) {
+        return new DecodeException("negotiation reply buffer", what);
     }
 
     /** The buffer as the kernel fills it (used by the simulated kernel). */

@@ -41,7 +41,7 @@ public final class SocketKernelChannel implements KernelChannel {
 
     @Override
     public ReplyBuffer negotiate(InitRequest r) throws LskException {
-        byte[] tok = r.token();
+        byte[] tok = r.token().toByteArray();
         byte[] param = new byte[layout.size];
         long n = shim.lsk_init_param_fill(param, param.length, layout.size, r.secid(), null, r.lustreSvc(), r.uid(),
                 r.gid(), null, tok.length, null, ReplyBuffer.SIZE, null);

@@ -1,9 +1,8 @@
 package lsk.kernel;
 
 import lsk.sk.Mech;
-import lsk.base.Errno;
 import java.nio.charset.StandardCharsets;
-import lsk.base.LskException;
+import lsk.base.DecodeException;
 import lsk.keyfile.Base64Url;
 
 /**
@@ -48,10 +47,13 @@ public record UpcallLine(long hash, long lustreSvc, long nid, long handleSeq, St
         return (int) (lustreSvc & SVC_MASK);
     }
 
-    /** A malformed request line: names the field at fault, never echoes token bytes. */
-    public static final class Malformed extends LskException {
+    /**
+     * A malformed request line: names the field at fault, never echoes token bytes. A
+     * {@link DecodeException} ("malformed request line: ..."); the daemon answers it.
+     */
+    public static final class Malformed extends DecodeException {
         public Malformed(String message) {
-            super("malformed request line: " + message, Errno.EINVAL);
+            super("malformed request line", message);
         }
     }
 

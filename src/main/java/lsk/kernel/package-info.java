@@ -1,8 +1,12 @@
 /**
- * The real kernel boundary of each Lustre version: the version table ({@link lsk.kernel.KernelAbi}),
- * parameter files, the upcall line, the rsi/rsc downcalls, the context serialized for the kernel
- * ({@link lsk.kernel.KernelContextCodec}) and the client's init channel.
+ * The real kernel boundary of each Lustre version: the version table ({@link lsk.kernel.KernelAbi})
+ * and {@code lsk abi}, parameter files and their trust checks, the upcall line, the rsi/rsc
+ * downcalls (encoded by the native shim; public bytes as {@link lsk.base.ByteString}, the
+ * context as {@link lsk.base.Secret}), the context serialized for the kernel
+ * ({@link lsk.kernel.KernelContextCodec}) and the client's init channel. Its decoders throw
+ * {@link lsk.base.DecodeException}; the errno is chosen by the caller. It knows nothing of the
+ * simulated kernel, the mech model, the handshake or the keyring.
  *
- * <p>May import: lsk.base, lsk.cmd, lsk.sk, lsk.keyfile, lsk.lnet.
+ * <p>May import: lsk.base, lsk.cmd, lsk.sk, lsk.keyfile.
  */
 package lsk.kernel;

@@ -1,7 +1,5 @@
 package lsk.mech;
 
-import lsk.kernel.KernelContext;
-import lsk.kernel.KernelContextCodec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
@@ -9,12 +7,11 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
+import lsk.base.Bytes;
+import lsk.kernel.KernelContextCodec;
 import lsk.sk.GssException;
 import lsk.sk.HmacAlg;
 
@@ -42,22 +39,16 @@ import lsk.sk.HmacAlg;
  * fail; an HMAC "null" context is refused (userspace never produces one).
  *
  * <p>Immutable except for the message counter (an {@link AtomicLong}), {@link #close()} and
- * the pools of JCA objects: safe to share between threads.
- *
- * <p>Speed: {@code Mac.getInstance}/{@code Cipher.getInstance} (a provider lookup) and a Mac's
- * key set-up cost tens of microseconds, more than the crypto of a small message, so keyed
- * Macs and AES/CTR Ciphers are kept in pools of this context and reused (a Mac resets itself
- * at doFinal; a Cipher is re-initialised with each message's counter block). A pool holds
- * one object per thread that used it at once; {@link #close()} re-keys pooled Macs with
- * zeros so no key state outlives the context in them.
+ * the pooled JCA objects of {@link KeyedPrimitives}: safe to share between threads. The
+ * import checks are {@link ContextImport}'s.
  */
 public final class SkMech implements AutoCloseable {
     /** Context blob version understood ({@code SK_INTERFACE_VERSION}). */
-    public static final long INTERFACE_VERSION = 1;
+    public static final long INTERFACE_VERSION = ContextImport.INTERFACE_VERSION;
     /** Version in every wrap header ({@code SK_MSG_VERSION}). */
     public static final long MSG_VERSION = 1;
     /** The kernel refuses HMAC keys of this many bytes or fewer. */
-    public static final int MIN_HMAC_KEY_EXCLUSIVE = 8;
+    public static final int MIN_HMAC_KEY_EXCLUSIVE = ContextImport.MIN_HMAC_KEY_EXCLUSIVE;
     /** First counter value of a reverse context; forward contexts start at 0. */
     public static final long REVERSE_START = Long.MIN_VALUE; // 2^63 as an unsigned u64
     /** Wrap header: u64 version, u64 counter. */
@@ -75,26 +66,18 @@ public final class SkMech implements AutoCloseable {
     /** GSS_S_CONTEXT_EXPIRED (RFC 2744). */
     public static final int GSS_S_CONTEXT_EXPIRED = 12 << 16;
 
-    private static final String CTR_ALG_NAME = "ctr(aes)";
-    private static final String NULL_ALG_NAME = "null";
-
     private final HmacAlg hmac;
-    private final byte[] hmacKey;
-    private final byte[] encryptKey; // empty: integrity only
+    private final KeyedPrimitives keys;
     private final byte[] hostRandom;
     private final byte[] peerRandom;
     private final Instant expiresAt;
     private final Clock clock;
     private final AtomicLong counter;
-    private volatile boolean closed;
-    private final ConcurrentLinkedQueue<Mac> macPool = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Cipher> cipherPool = new ConcurrentLinkedQueue<>();
 
-    private SkMech(HmacAlg hmac, byte[] hmacKey, byte[] encryptKey, byte[] hostRandom, byte[] peerRandom,
-                   Instant expiresAt, Clock clock, long counterStart) {
+    SkMech(HmacAlg hmac, KeyedPrimitives keys, byte[] hostRandom, byte[] peerRandom, Instant expiresAt, Clock clock,
+           long counterStart) {
         this.hmac = hmac;
-        this.hmacKey = hmacKey;
-        this.encryptKey = encryptKey;
+        this.keys = keys;
         this.hostRandom = hostRandom;
         this.peerRandom = peerRandom;
         this.expiresAt = expiresAt;
@@ -112,47 +95,7 @@ public final class SkMech implements AutoCloseable {
      * @throws GssException GSS_S_FAILURE naming the field at fault (never key material)
      */
     public static SkMech importContext(byte[] blob, Clock clock) throws GssException {
-        KernelContext c;
-        try {
-            c = KernelContextCodec.decode(blob);
-        } catch (IllegalArgumentException e) {
-            throw failure("cannot import sk context: " + e.getMessage());
-        }
-        if (c.version() != INTERFACE_VERSION) {
-            throw failure("cannot import sk context: interface version " + c.version() + ", expected "
-                    + INTERFACE_VERSION);
-        }
-        HmacAlg h = HmacAlg.byName(c.hmacAlg())
-                .filter(a -> a.kernelName().equals(c.hmacAlg()))
-                .orElseThrow(() -> failure("cannot import sk context: unknown hmac_alg '"
-                        + printable(c.hmacAlg()) + "'"));
-        if (h == HmacAlg.NONE) {
-            throw failure("cannot import sk context: hmac_alg 'null' gives no integrity (not supported)");
-        }
-        if (!c.cryptAlg().equals(CTR_ALG_NAME) && !c.cryptAlg().equals(NULL_ALG_NAME)) {
-            throw failure("cannot import sk context: unknown crypt_alg '" + printable(c.cryptAlg()) + "'");
-        }
-        byte[] hk = c.hmacKey();
-        byte[] ek = c.encryptKey();
-        if (hk.length <= MIN_HMAC_KEY_EXCLUSIVE) {
-            wipe(hk, ek);
-            throw failure("cannot import sk context: hmac key of " + hk.length + " bytes (must be more than "
-                    + MIN_HMAC_KEY_EXCLUSIVE + ")");
-        }
-        if (ek.length > 0) {
-            if (!c.cryptAlg().equals(CTR_ALG_NAME)) {
-                wipe(hk, ek);
-                throw failure("cannot import sk context: encryption key given but crypt_alg is '"
-                        + c.cryptAlg() + "'");
-            }
-            if (ek.length != 16 && ek.length != 24 && ek.length != 32) {
-                wipe(hk, ek);
-                throw failure("cannot import sk context: encryption key of " + ek.length
-                        + " bytes is no AES key size");
-            }
-        }
-        Instant expires = clock.instant().plusSeconds(c.expire());
-        return new SkMech(h, hk, ek, c.hostRandom(), c.peerRandom(), expires, clock, 0);
+        return ContextImport.importContext(blob, clock);
     }
 
     /**
@@ -161,13 +104,12 @@ public final class SkMech implements AutoCloseable {
      */
     public SkMech reverse() throws GssException {
         checkUsable();
-        return new SkMech(hmac, hmacKey.clone(), encryptKey.clone(), hostRandom.clone(), peerRandom.clone(),
-                expiresAt, clock, REVERSE_START);
+        return new SkMech(hmac, keys.copy(), hostRandom.clone(), peerRandom.clone(), expiresAt, clock, REVERSE_START);
     }
 
     /** True when the context carries an encryption key (skpi); wrap/unwrap need one. */
     public boolean privacy() {
-        return encryptKey.length > 0;
+        return keys.privacy();
     }
 
     public HmacAlg hmacAlg() {
@@ -235,23 +177,23 @@ public final class SkMech implements AutoCloseable {
         hdr.putLong(OFF_HDR_VERSION, MSG_VERSION);
         hdr.putLong(OFF_HDR_COUNTER, ctr);
         try {
-            Cipher aes = ctr(Cipher.ENCRYPT_MODE, hostRandom, ctr);
+            Cipher aes = keys.ctr(Cipher.ENCRYPT_MODE, hostRandom, ctr);
             int n = aes.doFinal(plain, 0, plain.length, token, HEADER_LEN);
-            giveCipher(aes);
+            keys.giveCipher(aes);
             if (n != plain.length) {
                 throw failure("sk wrap: cipher produced " + n + " of " + plain.length + " bytes");
             }
-            Mac m = takeMac();
+            Mac m = keys.takeMac();
             m.update(token, 0, HEADER_LEN);
             m.update(gssHeader);
             m.update(token, HEADER_LEN, plain.length);
             m.doFinal(token, HEADER_LEN + plain.length);
-            giveMac(m);
+            keys.giveMac(m);
             return token;
         } catch (GeneralSecurityException e) {
             throw failure("sk wrap: " + e.getClass().getSimpleName());
         } finally {
-            Arrays.fill(plain, (byte) 0);
+            Bytes.wipe(plain);
         }
     }
 
@@ -285,19 +227,19 @@ public final class SkMech implements AutoCloseable {
         }
         long ctr = hdr.getLong(OFF_HDR_COUNTER);
         try {
-            Mac m = takeMac();
+            Mac m = keys.takeMac();
             m.update(token, 0, HEADER_LEN);
             m.update(gssHeader);
             m.update(token, HEADER_LEN, cipherLen);
             byte[] expected = m.doFinal();
-            giveMac(m);
+            keys.giveMac(m);
             byte[] got = Arrays.copyOfRange(token, HEADER_LEN + cipherLen, token.length);
             if (!MessageDigest.isEqual(expected, got)) {
                 throw new GssException("sk wrap token HMAC does not verify", GssException.GSS_S_BAD_SIG);
             }
-            Cipher aes = ctr(Cipher.DECRYPT_MODE, peerRandom, ctr);
+            Cipher aes = keys.ctr(Cipher.DECRYPT_MODE, peerRandom, ctr);
             byte[] plain = aes.doFinal(token, HEADER_LEN, cipherLen);
-            giveCipher(aes);
+            keys.giveCipher(aes);
             return plain;
         } catch (GeneralSecurityException e) {
             throw failure("sk unwrap: " + e.getClass().getSimpleName());
@@ -323,29 +265,18 @@ public final class SkMech implements AutoCloseable {
     /** Wipes this context's keys; every later operation fails with GSS_S_NO_CONTEXT. */
     @Override
     public void close() {
-        closed = true;
-        wipe(hmacKey, encryptKey);
-        byte[] zero = new byte[Math.max(1, hmacKey.length)];
-        for (Mac m; (m = macPool.poll()) != null; ) {
-            try {
-                m.init(new SecretKeySpec(zero, m.getAlgorithm()));
-            } catch (GeneralSecurityException e) {
-                // dropped all the same
-            }
-        }
-        cipherPool.clear();
+        keys.close();
     }
 
     @Override
     public String toString() {
         return "SkMech[hmac=" + hmac.kernelName() + ", privacy=" + privacy() + ", expiresAt=" + expiresAt
-                + ", counter=" + Long.toUnsignedString(counter.get()) + (closed ? ", closed" : "") + "]";
+                + ", counter=" + Long.toUnsignedString(counter.get()) + (keys.closed() ? ", closed" : "") + "]";
     }
 
     /** For tests: a copy of this context whose counter was last at {@code last} (u64). */
     SkMech withCounter(long last) {
-        return new SkMech(hmac, hmacKey.clone(), encryptKey.clone(), hostRandom.clone(), peerRandom.clone(),
-                expiresAt, clock, last);
+        return new SkMech(hmac, keys.copy(), hostRandom.clone(), peerRandom.clone(), expiresAt, clock, last);
     }
 
     /**
@@ -368,80 +299,16 @@ public final class SkMech implements AutoCloseable {
         }
     }
 
-    /** An AES/CTR Cipher from the pool (or new), initialised for this message. */
-    private Cipher ctr(int mode, byte[] nonce, long ctr) throws GeneralSecurityException {
-        Cipher c = cipherPool.poll();
-        if (c == null) {
-            return aesCtr(mode, encryptKey, counterBlock(nonce, ctr));
-        }
-        c.init(mode, new SecretKeySpec(encryptKey, "AES"), new IvParameterSpec(counterBlock(nonce, ctr)));
-        return c;
-    }
-
-    /** Back to the pool after a complete doFinal (a failed operation drops its object). */
-    private void giveCipher(Cipher c) {
-        if (!closed) {
-            cipherPool.offer(c);
-        }
-    }
-
-    private Mac takeMac() throws GeneralSecurityException {
-        Mac m = macPool.poll();
-        return m != null ? m : newMac();
-    }
-
-    private void giveMac(Mac m) {
-        if (!closed) {
-            macPool.offer(m);
-        }
-    }
-
-    /** The initial AES-CTR counter block: nonce (4 raw bytes) || counter (u64 BE) || u32 BE 1. */
-    static byte[] counterBlock(byte[] nonce, long ctr) {
-        byte[] iv = new byte[16];
-        System.arraycopy(nonce, 0, iv, 0, 4);
-        ByteBuffer.wrap(iv).order(ByteOrder.BIG_ENDIAN).putLong(4, ctr).putInt(12, 1);
-        return iv;
-    }
-
-    /**
-     * AES in counter mode, the whole 16-byte block counting up big-endian (as the kernel's
-     * {@code ctr(aes)}; JCA's AES/CTR does the same). Package-private so tests can hold it
-     * against NIST SP 800-38A.
-     */
-    static Cipher aesCtr(int mode, byte[] key, byte[] iv) throws GeneralSecurityException {
-        Cipher c = Cipher.getInstance("AES/CTR/NoPadding");
-        c.init(mode, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
-        return c;
-    }
-
-    /** A keyed HMAC of the given algorithm (package-private for the RFC 4231 tests). */
-    static Mac hmac(HmacAlg alg, byte[] key) throws GeneralSecurityException {
-        Mac m = Mac.getInstance(alg.jcaName());
-        m.init(new SecretKeySpec(key, alg.jcaName()));
-        return m;
-    }
-
-    private Mac newMac() throws GeneralSecurityException {
-        return hmac(hmac, hmacKey);
-    }
-
     private byte[] mac(byte[][] parts) throws GssException {
         try {
-            Mac m = takeMac();
-            for (byte[] p : parts) {
-                m.update(p);
-            }
-            byte[] out = m.doFinal();
-            giveMac(m);
-            return out;
+            return keys.mac(parts);
         } catch (GeneralSecurityException e) {
             throw failure("sk MIC: " + e.getClass().getSimpleName());
         }
     }
 
     private void checkUsable() throws GssException {
-        if (closed) {
+        if (keys.closed()) {
             throw new GssException("sk context was closed", GssException.GSS_S_NO_CONTEXT);
         }
         if (isExpired()) {
@@ -457,19 +324,5 @@ public final class SkMech implements AutoCloseable {
 
     private static GssException failure(String msg) {
         return new GssException(msg, GssException.GSS_S_FAILURE);
-    }
-
-    private static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (char ch : s.toCharArray()) {
-            b.append(ch >= 0x20 && ch < 0x7f ? ch : '?');
-        }
-        return b.toString();
-    }
-
-    private static void wipe(byte[]... arrays) {
-        for (byte[] a : arrays) {
-            Arrays.fill(a, (byte) 0);
-        }
     }
 }

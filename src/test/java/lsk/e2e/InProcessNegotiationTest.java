@@ -49,7 +49,7 @@ class InProcessNegotiationTest {
             assertEquals(0, LgssKeyring.negotiate(args(rig, key, 'p'), rig.kernel().kernel(), rig.keyring, l),
                     log.toString());
             KeyPayload.Success s = KeyPayload.parseSuccess(rig.keyring.read(key));
-            byte[] sctx = rig.serverContext(s.handle().toByteArray()).orElseThrow().context();
+            byte[] sctx = rig.serverContext(s.handle().toByteArray()).orElseThrow().context().reveal();
             SkMech client = SkMech.importContext(s.context().reveal(), Clock.systemUTC());
             SkMech server = SkMech.importContext(sctx, Clock.systemUTC());
             byte[] hdr = E2eRig.ascii("h"), msg = E2eRig.ascii("in-process");

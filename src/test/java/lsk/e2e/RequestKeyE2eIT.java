@@ -138,7 +138,7 @@ class RequestKeyE2eIT {
         assertEquals("sk", rsc.mech());
         assertTrue(rig.rscNodemapFits(rsc.nodemap()), "nodemap name '" + rsc.nodemap() + "' in this version's rsc layout");
         assertEquals(Downcalls.RSC_FLAG_ROOT, rsc.flags(), "rsc flags of an 'r' credential");
-        byte[] sctx = rsc.context();
+        byte[] sctx = rsc.context().reveal();
         SkMech client = SkMech.importContext(p.context().reveal(), Clock.systemUTC());
         SkMech server = SkMech.importContext(sctx, Clock.systemUTC());
         E2eRig.wipe(sctx);

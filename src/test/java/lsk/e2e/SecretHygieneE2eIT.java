@@ -48,7 +48,7 @@ class SecretHygieneE2eIT {
             int key = rig.request("hyg", rig.callout('p', null));
             KeyPayload.Success p = KeyPayload.parseSuccess(rig.awaitPayload(key, Duration.ofSeconds(60)));
             KernelContext c = KernelContextCodec.decode(p.context().reveal());
-            KernelContext s = KernelContextCodec.decode(rig.serverContext(p.handle().toByteArray()).orElseThrow().context());
+            KernelContext s = KernelContextCodec.decode(rig.serverContext(p.handle().toByteArray()).orElseThrow().context().reveal());
             secrets.add(c.hmacKey());
             secrets.add(c.encryptKey());
             secrets.add(s.hmacKey());

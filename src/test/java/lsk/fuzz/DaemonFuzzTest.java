@@ -90,7 +90,12 @@ class DaemonFuzzTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            Downcalls.Rsi r = Downcalls.decodeRsi(d);
+            Downcalls.Rsi r;
+            try {
+                r = lsk.kernel.sim.SimDowncalls.rsi(d);
+            } catch (lsk.base.DecodeException e) {
+                throw Fuzz.fail("rsi downcall: " + e.getMessage());
+            }
             if (r.hash() != 0x4242) {
                 throw Fuzz.fail("rsi downcall for hash " + r.hash());
             }

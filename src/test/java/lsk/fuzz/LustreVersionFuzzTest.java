@@ -2,13 +2,14 @@ package lsk.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
+import lsk.base.DecodeException;
 import lsk.base.LskException;
 import lsk.kernel.KernelAbi;
 import lsk.kernel.LustreVersion;
 
 /**
  * The running version as a version file or an option gives it: the parser only accepts or
- * refuses with {@link LskException}, what it accepts has numbers that print back the same,
+ * refuses with {@link DecodeException}, what it accepts has numbers that print back the same,
  * and choosing the ABI never fails in another way.
  */
 class LustreVersionFuzzTest {
@@ -18,7 +19,7 @@ class LustreVersionFuzzTest {
         LustreVersion v;
         try {
             v = LustreVersion.parse(s, "fuzz");
-        } catch (LskException e) {
+        } catch (DecodeException e) {
             return;
         }
         String n = v.major() + "." + v.minor() + "." + v.patch();

@@ -67,7 +67,7 @@ class UpcallFuzzTest {
         ReplyBuffer r;
         try {
             r = ReplyBuffer.parse(buf, Math.max(0, buf.length - cut));
-        } catch (LskException e) {
+        } catch (DecodeException e) {
             return;
         }
         try {
@@ -76,7 +76,7 @@ class UpcallFuzzTest {
                     || again.major() != r.major() || again.seqWindow() != r.seqWindow()) {
                 throw Fuzz.fail("parse/encode/parse changed the reply");
             }
-        } catch (LskException e) {
+        } catch (DecodeException e) {
             throw Fuzz.fail("encode() output refused by parse(): " + e.getMessage());
         }
     }

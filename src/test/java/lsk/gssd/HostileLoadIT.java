@@ -185,7 +185,7 @@ class HostileLoadIT {
                 try {
                     KernelContext c = i.finish(r.token());
                     if (secid % 50 == 0) {
-                        KernelContext s = KernelContextCodec.decode(k.serverContext(r.handle()).orElseThrow().context());
+                        KernelContext s = KernelContextCodec.decode(k.serverContext(r.handle()).orElseThrow().context().reveal());
                         if (!Arrays.equals(s.hmacKey(), c.hmacKey())) {
                             return "GOOD #" + secid + ": client and server HMAC keys differ";
                         }

@@ -124,7 +124,7 @@ class SecretHygieneTest {
                 secrets.add(o.secrets().encryptKey());
                 Downcalls.Rsc rsc = k.serverContext(r.handle()).orElseThrow();
                 texts.add(rsc.toString());
-                KernelContext sc = KernelContextCodec.decode(rsc.context());
+                KernelContext sc = KernelContextCodec.decode(rsc.context().reveal());
                 texts.add(sc.toString());
                 assertEquals(HexFormat.of().formatHex(o.secrets().hmacKey()), HexFormat.of().formatHex(sc.hmacKey()));
 

@@ -74,7 +74,7 @@ class SvcgssdActivationTest {
             c.write(ByteBuffer.wrap(SvcgssdPeerTest.line(hash).getBytes(StandardCharsets.US_ASCII)));
         }
         SvcgssdProcessTest.waitFor(() -> rsi.toFile().length() > 0, "the daemon's answer");
-        assertEquals(hash, Downcalls.decodeRsi(Files.readAllBytes(rsi)).hash());
+        assertEquals(hash, lsk.kernel.sim.SimDowncalls.rsi(Files.readAllBytes(rsi)).hash());
     }
 
     String log() {

@@ -115,7 +115,7 @@ class SvcgssdDowncallTest {
             // 2.17.51-2.17.53: a name only after a lookup by SHA, which this request needs not.
             assertArrayEquals(want, name);
         }
-        Downcalls.Rsi rsi = Downcalls.decodeRsi(Files.readAllBytes(t.rsi()));
+        Downcalls.Rsi rsi = lsk.kernel.sim.SimDowncalls.rsi(Files.readAllBytes(t.rsi()));
         assertEquals(77, rsi.hash());
         assertEquals(0, rsi.err());
         assertEquals(GssException.GSS_S_COMPLETE, rsi.major());
@@ -145,12 +145,12 @@ class SvcgssdDowncallTest {
             assertEquals(0, d.completed());
             assertEquals(1, d.failed());
         }
-        Downcalls.Rsi rsi = Downcalls.decodeRsi(Files.readAllBytes(t.rsi()));
+        Downcalls.Rsi rsi = lsk.kernel.sim.SimDowncalls.rsi(Files.readAllBytes(t.rsi()));
         assertEquals(4242, rsi.hash());
         assertEquals(-Errno.EACCES, rsi.err());
         assertEquals(GssException.GSS_S_FAILURE, rsi.major());
-        assertEquals(0, rsi.outHandle().length);
-        assertEquals(0, rsi.outToken().length);
+        assertEquals(0, rsi.outHandle().size());
+        assertEquals(0, rsi.outToken().size());
         String line = logs.stream().filter(m -> m.startsWith("ERROR: rsc downcall")).findFirst().orElseThrow(
                 () -> new AssertionError("no rsc error logged: " + logs));
         assertTrue(line.contains("errno " + errno), line);

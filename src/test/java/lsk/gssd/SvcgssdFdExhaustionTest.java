@@ -54,7 +54,7 @@ class SvcgssdFdExhaustionTest {
         }
         SvcgssdProcessTest.waitFor(() -> rsi.toFile().length() > 0 || !daemon.isAlive(), "the daemon's answer");
         assertTrue(daemon.isAlive(), "daemon died: " + log());
-        assertEquals(hash, Downcalls.decodeRsi(Files.readAllBytes(rsi)).hash());
+        assertEquals(hash, lsk.kernel.sim.SimDowncalls.rsi(Files.readAllBytes(rsi)).hash());
     }
 
     String log() {

@@ -120,7 +120,7 @@ class SvcgssdPeerTest {
             // Root is served.
             send(new ProcessBuilder(getauth.toString(), "-c", "rsicache", "-r", line(7003)), sock, 0);
             SvcgssdProcessTest.waitFor(() -> rsi.toFile().length() > 0, "the answer to root");
-            assertEquals(7003, Downcalls.decodeRsi(Files.readAllBytes(rsi)).hash());
+            assertEquals(7003, lsk.kernel.sim.SimDowncalls.rsi(Files.readAllBytes(rsi)).hash());
             assertEquals(1, d.refused());
         }
     }

@@ -96,7 +96,7 @@ class SvcgssdProcessTest {
             c.write(ByteBuffer.wrap((hash + " 131073 0x1 0x0 default 0 AAAA\n").getBytes(StandardCharsets.US_ASCII)));
         }
         waitFor(() -> rsi.toFile().length() > 0, "the daemon's answer");
-        Downcalls.Rsi r = Downcalls.decodeRsi(Files.readAllBytes(rsi));
+        Downcalls.Rsi r = lsk.kernel.sim.SimDowncalls.rsi(Files.readAllBytes(rsi));
         assertEquals(hash, r.hash());
         assertEquals(-Errno.EACCES, r.err());
         assertTrue(r.major() != GssException.GSS_S_COMPLETE);

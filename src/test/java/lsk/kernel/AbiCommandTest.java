@@ -55,4 +55,20 @@ class AbiCommandTest {
         }
         assertEquals("1", run(Map.of(), "--bogus")[0]);
     }
+
+    /** getopt_long's forms: --name=value, a unique prefix, and its diagnostics. */
+    @Test
+    void getoptForms() throws Exception {
+        Files.createDirectories(root.resolve("sys/fs/lustre"));
+        String[] r = run(Map.of(), "--lustre-version=2.16.1", "--param-root", root.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("lustre version: 2.16.1\n"), r[1]);
+        assertEquals("0", run(Map.of(), "--al")[0]);
+        r = run(Map.of(), "--lustre-version");
+        assertEquals("1", r[0]);
+        assertTrue(r[2].startsWith("lsk abi: option '--lustre-version' requires an argument\n"), r[2]);
+        r = run(Map.of(), "--bogus");
+        assertTrue(r[2].startsWith("lsk abi: unrecognized option '--bogus'\n"), r[2]);
+        assertEquals("1", run(Map.of(), "extra")[0]);
+    }
 }

@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import lsk.base.DecodeException;
+import lsk.kernel.sim.SimDowncalls;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -97,25 +99,33 @@ class DowncallsRscLayoutTest {
                 assertEquals(8, b.getInt(header));
                 assertEquals(ctxLen, b.getInt(header + 12));
                 assertEquals(header, hs[i].size);
-                assertEquals(out.length, Downcalls.rscSize(ByteBuffer.wrap(out), hs[i]));
+                assertEquals(out.length, header + Integer.toUnsignedLong(b.getInt(layouts[i][1])));
             }
         }
     }
 
+    /** A context blob the simulated kernel imports (its decoder checks that it does). */
+    static byte[] importable() {
+        return KernelContextCodec.encode(new KernelContext(1, "hmac(sha256)", "null", 3600, new byte[4], new byte[4],
+                new byte[32], new byte[0]));
+    }
+
+    /** Each layout read back by the simulated kernel's decoder (from the C structs), not lsk's. */
     @Test
     void decodesEachLayout() throws Exception {
-        Downcalls.Rsc a = Downcalls.decodeRsc(Downcalls.encode(SHIM, KernelAbi.RscHeader.H48, rsc("")),
-                KernelAbi.RscHeader.H48);
+        byte[] ctx = importable();
+        Downcalls.Rsc a = SimDowncalls.rsc(Downcalls.encode(SHIM, KernelAbi.RscHeader.H48,
+                new Downcalls.Rsc(0x2 | 0x4, -1, 500, 501, "sk", "", HANDLE, ctx)), KernelAbi.RscHeader.H48);
         assertEquals("", a.nodemap());
         assertEquals(0x6, a.flags());
-        assertArrayEquals(CONTEXT, a.context());
-        Downcalls.Rsc b = Downcalls.decodeRsc(Downcalls.encode(SHIM, KernelAbi.RscHeader.H72, rsc("biology")),
-                KernelAbi.RscHeader.H72);
+        assertArrayEquals(ctx, a.context().reveal());
+        Downcalls.Rsc b = SimDowncalls.rsc(Downcalls.encode(SHIM, KernelAbi.RscHeader.H72,
+                new Downcalls.Rsc(0x2 | 0x4, -1, 500, 501, "sk", "biology", HANDLE, ctx)), KernelAbi.RscHeader.H72);
         assertEquals("biology", b.nodemap());
-        assertArrayEquals(HANDLE, b.handle());
+        assertArrayEquals(HANDLE, b.handle().toByteArray());
         // The one layout read as the other fails on the length field instead of misparsing quietly.
-        assertThrows(IllegalArgumentException.class, () -> Downcalls.decodeRsc(
-                Downcalls.encode(SHIM, KernelAbi.RscHeader.H48, rsc("")), KernelAbi.RscHeader.H72));
+        assertThrows(DecodeException.class, () -> SimDowncalls.rsc(Downcalls.encode(SHIM, KernelAbi.RscHeader.H48,
+                new Downcalls.Rsc(0x2 | 0x4, -1, 500, 501, "sk", "", HANDLE, ctx)), KernelAbi.RscHeader.H72));
     }
 
     @Test

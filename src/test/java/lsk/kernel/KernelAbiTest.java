@@ -36,7 +36,7 @@ class KernelAbiTest {
         "2.18.0,           72, 72, 12, sys/fs/lustre,           sys/kernel/debug/lustre, ALWAYS",
     })
     void table(String version, int rsc, int ioctl, int callout, String initTree, String downTree, String nodemap)
-            throws LskException {
+            throws Exception {
         KernelAbi abi = KernelAbi.of(LustreVersion.parse(version, "test"));
         assertEquals(rsc, abi.rscHeader.size, "rsc header");
         assertEquals(ioctl, abi.ioctlParam.size, "lgssd_ioctl_param");

@@ -1,5 +1,6 @@
 package lsk.kernel;
 
+import lsk.base.DecodeException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,14 +47,14 @@ class KernelContextCodecHardeningTest {
     void nonAsciiAlgorithmNameRefused() throws Exception {
         byte[] blob = Files.readAllBytes(Path.of(getClass().getResource(
                 "/lsk/fuzz/KernelContextFuzzTestInputs/decode/non_ascii_alg_name").toURI()));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        DecodeException e = assertThrows(DecodeException.class,
                 () -> KernelContextCodec.decode(blob));
         assertTrue(e.getMessage().contains("hmac_alg"), e.getMessage());
 
         byte[] hs01 = Vectors.hex(Vectors.json("handshake/hs01_ski_sha256_rand2048.json").getAsJsonObject()
                 .getAsJsonObject("outputs").get("client_kctx_hex").getAsString());
         hs01[KernelContextCodec.OFF_CRYPT_ALG + 1] = (byte) 0xe9; // "c\u00e9r(aes)"
-        e = assertThrows(IllegalArgumentException.class, () -> KernelContextCodec.decode(hs01));
+        e = assertThrows(DecodeException.class, () -> KernelContextCodec.decode(hs01));
         assertTrue(e.getMessage().contains("crypt_alg"), e.getMessage());
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import lsk.base.DecodeException;
 import lsk.base.LskException;
 import org.junit.jupiter.api.Test;
 
@@ -29,14 +30,14 @@ class ReplyBufferTest {
     void rejectsLengthsBeyondTheBuffer() {
         ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0).putInt(0).putInt(0).putInt(0).putInt(0x7fffffff);
-        assertThrows(LskException.class, () -> ReplyBuffer.parse(b.array(), 64));
+        assertThrows(DecodeException.class, () -> ReplyBuffer.parse(b.array(), 64));
         ByteBuffer c = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
         c.putInt(0).putInt(0).putInt(0).putInt(0).putInt(0).putInt(-1);
-        assertThrows(LskException.class, () -> ReplyBuffer.parse(c.array(), 64));
-        assertThrows(LskException.class, () -> ReplyBuffer.parse(new byte[20], 20));
+        assertThrows(DecodeException.class, () -> ReplyBuffer.parse(c.array(), 64));
+        assertThrows(DecodeException.class, () -> ReplyBuffer.parse(new byte[20], 20));
         // A handle ending exactly at the end but whose padding would overrun.
         ByteBuffer d = ByteBuffer.allocate(27).order(ByteOrder.LITTLE_ENDIAN);
         d.putInt(0).putInt(0).putInt(0).putInt(0).putInt(3).put(new byte[] {1, 2, 3});
-        assertThrows(LskException.class, () -> ReplyBuffer.parse(d.array(), 27));
+        assertThrows(DecodeException.class, () -> ReplyBuffer.parse(d.array(), 27));
     }
 }

@@ -143,9 +143,9 @@ class SkMechTest {
         assertEquals("0000000000000001" + "0000000000000002", Vectors.hex(Arrays.copyOf(token, 16)));
         // Decrypt by hand: counter block = own random || counter || 00000001.
         byte[] iv = Vectors.hex(Vectors.hex(kc.hostRandom()) + "0000000000000002" + "00000001");
-        byte[] plain = SkMech.aesCtr(Cipher.DECRYPT_MODE, kc.encryptKey(), iv).doFinal(token, 16, 19);
+        byte[] plain = KeyedPrimitives.aesCtr(Cipher.DECRYPT_MODE, kc.encryptKey(), iv).doFinal(token, 16, 19);
         assertArrayEquals(msg, plain);
-        var mac = SkMech.hmac(h, kc.hmacKey());
+        var mac = KeyedPrimitives.hmac(h, kc.hmacKey());
         mac.update(token, 0, 16);
         mac.update(GSS_HDR);
         mac.update(token, 16, 19);
@@ -347,11 +347,11 @@ class SkMechTest {
                 + "30c81c46a35ce411e5fbc1191a0a52ef" + "f69f2445df4f9b17ad2b417be66c3710");
         byte[] cipher = Vectors.hex("601ec313775789a5b7a7f504bbf3d228" + "f443e3ca4d62b59aca84e990cacaf5c5"
                 + "2b0930daa23de94ce87017ba2d84988d" + "dfc9c58db67aada613c2dd08457941a6");
-        assertArrayEquals(cipher, SkMech.aesCtr(Cipher.ENCRYPT_MODE, key, iv).doFinal(plain));
-        assertArrayEquals(plain, SkMech.aesCtr(Cipher.DECRYPT_MODE, key, iv).doFinal(cipher));
+        assertArrayEquals(cipher, KeyedPrimitives.aesCtr(Cipher.ENCRYPT_MODE, key, iv).doFinal(plain));
+        assertArrayEquals(plain, KeyedPrimitives.aesCtr(Cipher.DECRYPT_MODE, key, iv).doFinal(cipher));
         // And the counter block SkMech builds: nonce || u64 BE counter || 00000001.
         assertEquals("f0f1f2f3" + "8000000000000001" + "00000001",
-                Vectors.hex(SkMech.counterBlock(Vectors.hex("f0f1f2f3"), Long.MIN_VALUE + 1)));
+                Vectors.hex(KeyedPrimitives.counterBlock(Vectors.hex("f0f1f2f3"), Long.MIN_VALUE + 1)));
     }
 
     /** RFC 4231 test cases 1 and 2 (and the message in two parts). */
@@ -361,18 +361,18 @@ class SkMechTest {
         Arrays.fill(key1, (byte) 0x0b);
         byte[] data1 = "Hi There".getBytes(StandardCharsets.US_ASCII);
         assertEquals("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
-                Vectors.hex(SkMech.hmac(HmacAlg.SHA256, key1).doFinal(data1)));
+                Vectors.hex(KeyedPrimitives.hmac(HmacAlg.SHA256, key1).doFinal(data1)));
         assertEquals("87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cde"
                         + "daa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854",
-                Vectors.hex(SkMech.hmac(HmacAlg.SHA512, key1).doFinal(data1)));
+                Vectors.hex(KeyedPrimitives.hmac(HmacAlg.SHA512, key1).doFinal(data1)));
         byte[] jefe = "Jefe".getBytes(StandardCharsets.US_ASCII);
-        var m = SkMech.hmac(HmacAlg.SHA256, jefe);
+        var m = KeyedPrimitives.hmac(HmacAlg.SHA256, jefe);
         m.update("what do ya want ".getBytes(StandardCharsets.US_ASCII));
         m.update("for nothing?".getBytes(StandardCharsets.US_ASCII));
         assertEquals("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843", Vectors.hex(m.doFinal()));
         assertEquals("164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
                         + "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737",
-                Vectors.hex(SkMech.hmac(HmacAlg.SHA512, jefe)
+                Vectors.hex(KeyedPrimitives.hmac(HmacAlg.SHA512, jefe)
                         .doFinal("what do ya want for nothing?".getBytes(StandardCharsets.US_ASCII))));
     }
 

@@ -1,6 +1,10 @@
 package lsk.kernel.sim;
 
+import lsk.base.ByteString;
+import lsk.base.Bytes;
+import lsk.base.DecodeException;
 import lsk.base.Errno;
+import lsk.base.Secret;
 import lsk.kernel.Downcalls;
 import lsk.kernel.KernelAbi;
 import lsk.kernel.KernelContextCodec;
@@ -14,8 +18,8 @@ import lsk.base.LskException;
 /**
  * How a simulated server kernel reads one {@code write(2)} to {@code rsi_info} or
  * {@code rsc_info}, written from the layout tables (SK-PROTOCOL.md section 7, lgss.h on x86_64)
- * and independent of lsk's own encoders and of {@link Downcalls}' decoder, so that a layout
- * slip on either side shows. Host order (little-endian).
+ * and independent of lsk's own encoders, so that a layout slip on either side shows: tests
+ * decode what lsk writes here. Host order (little-endian).
  *
  * <pre>
  * struct rsi_downcall_data (40-byte header, every version)
@@ -32,7 +36,8 @@ import lsk.base.LskException;
  * val: handle, then context, each u32 length + bytes
  * </pre>
  *
- * Checks as the kernel's write handlers do: a write shorter than the header, or than header +
+ * Checks as the kernel's write handlers do (a fault is a {@link DecodeException}, the errno
+ * the write returns is {@link #refusal}'s): a write shorter than the header, or than header +
  * len, is refused (EINVAL); so is a wrong magic; bytes after header + len are ignored. An rsc
  * also needs a non-empty handle, the mechanism {@code sk} (anything else: EOPNOTSUPP here, as
  * this kernel simulates no other), a non-zero len and a context that imports
@@ -84,17 +89,26 @@ public final class SimDowncalls {
     private SimDowncalls() {
     }
 
-    /** A write the kernel refuses or takes without effect; names the field, never the secret bytes. */
-    public static LskException refused(String what, String why, int errno) {
-        return new LskException(what + " downcall refused: " + why, errno);
+    /** The field of a refusal for a mechanism this kernel does not have (EOPNOTSUPP, not EINVAL). */
+    static final String MECH_UNSUPPORTED = "rsc.mech";
+
+    /**
+     * The kernel's answer to a write it could not take: its errno (EOPNOTSUPP for another
+     * mechanism, else EINVAL) and a message naming the downcall and the fault, never the bytes.
+     */
+    public static LskException refusal(DecodeException e) {
+        String what = e.field().contains(".") ? e.field().substring(0, e.field().indexOf('.')) : e.field();
+        String why = e.getMessage().substring(e.field().length() + 2);
+        return new LskException(what + " downcall refused: " + why,
+                e.field().equals(MECH_UNSUPPORTED) ? Errno.EOPNOTSUPP : Errno.EINVAL, e);
     }
 
-    /** One rsi_info write, as the kernel reads it. */
-    public static Downcalls.Rsi rsi(byte[] write) throws LskException {
+    /** One rsi_info write, as the kernel reads it; a refused write names "rsi" ({@link #refusal}). */
+    public static Downcalls.Rsi rsi(byte[] write) throws DecodeException {
         ByteBuffer val = payload(write, Layout.RSI);
         ByteBuffer h = ByteBuffer.wrap(write).order(ByteOrder.LITTLE_ENDIAN);
         if (!val.hasRemaining()) {
-            throw refused("rsi", "len is 0", Errno.EINVAL);
+            throw new DecodeException("rsi", "len is 0");
         }
         byte[] inHandle = field(val, "rsi", "in handle");
         byte[] inToken = field(val, "rsi", "in token");
@@ -105,83 +119,79 @@ public final class SimDowncalls {
     }
 
     /** One rsc_info write, as a kernel with the rsc header {@code layout} reads it. */
-    public static Downcalls.Rsc rsc(byte[] write, KernelAbi.RscHeader layout) throws LskException {
+    public static Downcalls.Rsc rsc(byte[] write, KernelAbi.RscHeader layout) throws DecodeException {
         ByteBuffer val = payload(write, Layout.rsc(layout));
         ByteBuffer h = ByteBuffer.wrap(write).order(ByteOrder.LITTLE_ENDIAN);
         if (!val.hasRemaining()) {
-            throw refused("rsc", "len is 0", Errno.EINVAL);
+            throw new DecodeException("rsc", "len is 0");
         }
         byte[] handle = field(val, "rsc", "handle");
         if (handle.length == 0) {
-            throw refused("rsc", "empty handle", Errno.EINVAL);
+            throw new DecodeException("rsc", "empty handle");
         }
         if (h.getInt(RSC_ERR_AT) != 0) {
-            throw refused("rsc", "carries error " + h.getInt(RSC_ERR_AT) + ": no context", Errno.EINVAL);
+            throw new DecodeException("rsc", "carries error " + h.getInt(RSC_ERR_AT) + ": no context");
         }
         String mech = cstring(write, RSC_MECH_AT, RSC_MECH_SIZE, "mech name");
         if (!mech.equals(MECH_SK)) {
-            throw refused("rsc", "mechanism '" + mech + "' not available", Errno.EOPNOTSUPP);
+            throw new DecodeException(MECH_UNSUPPORTED, "mechanism '" + mech + "' not available");
         }
         String nodemap = layout == KernelAbi.RscHeader.H72
                 ? cstring(write, RSC72_NODEMAP_AT, RSC72_NODEMAP_NAME, "nodemap name") : "";
         byte[] ctx = field(val, "rsc", "context");
         try {
             KernelContextCodec.decode(ctx); // the kernel imports it (lgss_import_sec_context)
-        } catch (IllegalArgumentException e) {
-            Arrays.fill(ctx, (byte) 0);
-            throw refused("rsc", "context does not import: " + e.getMessage(), Errno.EINVAL);
+        } catch (DecodeException e) {
+            Bytes.wipe(ctx);
+            throw new DecodeException("rsc", "context does not import: " + e.getMessage(), e);
         }
-        try {
-            return new Downcalls.Rsc(h.getInt(RSC_FLAGS_AT), h.getInt(RSC_MAPPED_UID_AT), h.getInt(RSC_UID_AT),
-                    h.getInt(RSC_GID_AT), mech, nodemap, handle, ctx);
-        } finally {
-            Arrays.fill(ctx, (byte) 0);
-        }
+        return new Downcalls.Rsc(h.getInt(RSC_FLAGS_AT), h.getInt(RSC_MAPPED_UID_AT), h.getInt(RSC_UID_AT),
+                h.getInt(RSC_GID_AT), mech, nodemap, ByteString.copyOf(handle), Secret.adopt(ctx));
     }
 
     /** The header + len bytes the kernel copies, after its size and magic checks; val as a buffer. */
-    private static ByteBuffer payload(byte[] write, Layout l) throws LskException {
+    private static ByteBuffer payload(byte[] write, Layout l) throws DecodeException {
         if (write.length < l.valAt) {
-            throw refused(l.name, "write of " + write.length + " bytes is shorter than the " + l.valAt
-                    + "-byte header", Errno.EINVAL);
+            throw new DecodeException(l.name, "write of " + write.length + " bytes is shorter than the " + l.valAt
+                    + "-byte header");
         }
         ByteBuffer b = ByteBuffer.wrap(write).order(ByteOrder.LITTLE_ENDIAN);
         if (b.getInt(0) != l.magic) {
-            throw refused(l.name, "bad magic 0x" + Integer.toHexString(b.getInt(0)), Errno.EINVAL);
+            throw new DecodeException(l.name, "bad magic 0x" + Integer.toHexString(b.getInt(0)));
         }
         long len = Integer.toUnsignedLong(b.getInt(l.lenAt));
         if (write.length < l.valAt + len) {
-            throw refused(l.name, "write of " + write.length + " bytes is shorter than header + len ("
-                    + l.valAt + " + " + len + ")", Errno.EINVAL);
+            throw new DecodeException(l.name, "write of " + write.length + " bytes is shorter than header + len ("
+                    + l.valAt + " + " + len + ")");
         }
         return ByteBuffer.wrap(write, l.valAt, (int) len).slice().order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    private static byte[] field(ByteBuffer val, String what, String field) throws LskException {
+    private static byte[] field(ByteBuffer val, String what, String field) throws DecodeException {
         if (val.remaining() < 4) {
-            throw refused(what, "len ends before the " + field + " length", Errno.EINVAL);
+            throw new DecodeException(what, "len ends before the " + field + " length");
         }
         long n = Integer.toUnsignedLong(val.getInt());
         if (n > val.remaining()) {
-            throw refused(what, field + " length " + n + " exceeds the " + val.remaining() + " bytes left in len",
-                    Errno.EINVAL);
+            throw new DecodeException(what, field + " length " + n + " exceeds the " + val.remaining()
+                    + " bytes left in len");
         }
         byte[] v = new byte[(int) n];
         val.get(v);
         return v;
     }
 
-    private static String cstring(byte[] b, int at, int size, String field) throws LskException {
+    private static String cstring(byte[] b, int at, int size, String field) throws DecodeException {
         int n = 0;
         while (n < size && b[at + n] != 0) {
             int c = b[at + n] & 0xff;
             if (c < 0x21 || c > 0x7e) {
-                throw refused("rsc", field + " has a non-printable byte", Errno.EINVAL);
+                throw new DecodeException("rsc", field + " has a non-printable byte");
             }
             n++;
         }
         if (n == size) {
-            throw refused("rsc", field + " not NUL-terminated within " + size + " bytes", Errno.EINVAL);
+            throw new DecodeException("rsc", field + " not NUL-terminated within " + size + " bytes");
         }
         return new String(b, at, n, StandardCharsets.US_ASCII);
     }

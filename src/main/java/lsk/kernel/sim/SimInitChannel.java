@@ -1,5 +1,6 @@
 package lsk.kernel.sim;
 
+import lsk.base.DecodeException;
 import lsk.base.Errno;
 import lsk.kernel.KernelAbi;
 import java.io.IOException;
@@ -122,37 +123,53 @@ final class SimInitChannel {
         }
     }
 
-    Answer answer(byte[] frame) {
-        KernelAbi abi = kernel.kernel().abi();
+    /** One write as the kernel's handler takes it: the struct, the device name, the rest of the frame. */
+    record Write(int count, byte[] param, String name, ByteBuffer rest) {
+    }
+
+    /** The frame's struct and name, checked as the kernel does (a fault: the write fails, EINVAL). */
+    Write decode(byte[] frame, KernelAbi abi) throws DecodeException {
         ByteBuffer f = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
         if (frame.length < 4 || frame.length > MAX_FRAME) {
-            log.accept("simkernel: init_channel: frame of " + frame.length + " bytes");
-            return Answer.refused(Errno.EINVAL);
+            throw new DecodeException("init_channel", "frame of " + frame.length + " bytes");
         }
         int count = f.getInt();
         int expect = expectedSize(abi);
         if (count != expect) {
-            log.accept("simkernel: init_channel: ioctl size " + Integer.toUnsignedString(count) + ", expect " + expect
-                    + " (Lustre " + kernel.kernel().version() + ")");
-            return Answer.refused(Errno.EINVAL);
+            throw new DecodeException("init_channel", "ioctl size " + Integer.toUnsignedString(count) + ", expect "
+                    + expect + " (Lustre " + kernel.kernel().version() + ")");
         }
         if (f.remaining() < count) {
-            log.accept("simkernel: init_channel: write of " + f.remaining() + " bytes, not " + count);
-            return Answer.refused(Errno.EINVAL);
+            throw new DecodeException("init_channel", "write of " + f.remaining() + " bytes, not " + count);
         }
         byte[] param = new byte[count];
         f.get(param);
-        ByteBuffer p = ByteBuffer.wrap(param).order(ByteOrder.LITTLE_ENDIAN);
-        if (p.getInt(P_VERSION) != GSSD_INTERFACE_VERSION) {
-            log.accept("simkernel: init_channel: interface version " + p.getInt(P_VERSION) + ", expect "
+        int version = ByteBuffer.wrap(param).order(ByteOrder.LITTLE_ENDIAN).getInt(P_VERSION);
+        if (version != GSSD_INTERFACE_VERSION) {
+            throw new DecodeException("init_channel", "interface version " + version + ", expect "
                     + GSSD_INTERFACE_VERSION);
-            return Answer.refused(Errno.EINVAL);
         }
         String name = cString(f);
         if (name == null) {
-            log.accept("simkernel: init_channel: no device name within " + OBD_NAME_BUFFER + " bytes");
+            throw new DecodeException("init_channel", "no device name within " + OBD_NAME_BUFFER + " bytes");
+        }
+        return new Write(count, param, name, f);
+    }
+
+    Answer answer(byte[] frame) {
+        KernelAbi abi = kernel.kernel().abi();
+        Write w;
+        try {
+            w = decode(frame, abi);
+        } catch (DecodeException e) {
+            log.accept("simkernel: " + e.getMessage());
             return Answer.refused(Errno.EINVAL);
         }
+        int count = w.count();
+        byte[] param = w.param();
+        String name = w.name();
+        ByteBuffer f = w.rest();
+        ByteBuffer p = ByteBuffer.wrap(param).order(ByteOrder.LITTLE_ENDIAN);
         long status;
         byte[] reply = new byte[0];
         long tokenSize = p.getLong(P_TOKEN_SIZE);

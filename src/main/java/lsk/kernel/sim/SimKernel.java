@@ -38,6 +38,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import lsk.base.ByteString;
+import lsk.base.DecodeException;
 import lsk.base.LskException;
 import lsk.sk.GssException;
 
@@ -257,18 +259,19 @@ public final class SimKernel implements AutoCloseable {
                 throw new LskException(e.getMessage() + " (for " + uuid + ")", e.errno(), e);
             }
             Downcalls.Rsi rsi = answer.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            if (!Arrays.equals(rsi.inToken(), token)) {
+            if (!rsi.inToken().equals(ByteString.copyOf(token))) {
                 throw new LskException("rsi downcall echoes another token", Errno.EINVAL);
             }
-            if (rsi.major() == 0 && rsi.err() == 0 && rsi.outHandle().length > 0
-                    && !contexts.containsKey(HexFormat.of().formatHex(rsi.outHandle()))) {
+            String handle = HexFormat.of().formatHex(rsi.outHandle().toByteArray());
+            if (rsi.major() == 0 && rsi.err() == 0 && !rsi.outHandle().isEmpty() && !contexts.containsKey(handle)) {
                 // The kernel looks the context up by the rsi's handle and, without one, sends
                 // the client an error notification at once.
-                log.accept("simkernel: no server context for handle " + HexFormat.of().formatHex(rsi.outHandle())
+                log.accept("simkernel: no server context for handle " + handle
                         + " (its rsc downcall was refused or never written): authentication failed");
                 return new ReplyBuffer(0, GssException.GSS_S_FAILURE, 0, 0, new byte[0], new byte[0]);
             }
-            return new ReplyBuffer(rsi.err(), rsi.major(), rsi.minor(), SEQ_WINDOW, rsi.outHandle(), rsi.outToken());
+            return new ReplyBuffer(rsi.err(), rsi.major(), rsi.minor(), SEQ_WINDOW, rsi.outHandle().toByteArray(),
+                    rsi.outToken().toByteArray());
         } catch (TimeoutException e) {
             throw new LskException("no rsi downcall within " + config.timeout(), Errno.ETIMEDOUT);
         } catch (InterruptedException e) {
@@ -290,17 +293,17 @@ public final class SimKernel implements AutoCloseable {
             } else {
                 f.complete(rsi);
             }
-        } catch (LskException e) {
-            log.accept("simkernel: " + kernel + ": " + e.getMessage());
+        } catch (DecodeException e) {
+            log.accept("simkernel: " + kernel + ": " + SimDowncalls.refusal(e).getMessage());
         }
     }
 
     private void onRsc(byte[] write) {
         try {
             Downcalls.Rsc rsc = SimDowncalls.rsc(write, kernel.abi().rscHeader);
-            contexts.put(HexFormat.of().formatHex(rsc.handle()), rsc);
-        } catch (LskException e) {
-            log.accept("simkernel: " + kernel + ": " + e.getMessage() + "; no context installed");
+            contexts.put(HexFormat.of().formatHex(rsc.handle().toByteArray()), rsc);
+        } catch (DecodeException e) {
+            log.accept("simkernel: " + kernel + ": " + SimDowncalls.refusal(e).getMessage() + "; no context installed");
         } finally {
             Arrays.fill(write, (byte) 0);
         }

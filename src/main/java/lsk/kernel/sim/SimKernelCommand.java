@@ -6,8 +6,10 @@ import lsk.kernel.UpcallLine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import lsk.base.DecodeException;
 import lsk.base.LskException;
 import lsk.cmd.Command;
+import lsk.cmd.Getopt;
 import lsk.cmd.Io;
 
 /** {@code lsk simkernel}: runs a {@link SimKernel} until killed (demo, cross-process tests). */
@@ -26,6 +28,11 @@ public final class SimKernelCommand implements Command {
                                   the daemon's socket directly
             """;
 
+    private static final List<Getopt.LongOpt> LONG_OPTS = List.of(new Getopt.LongOpt("help", false, 'h'),
+            new Getopt.LongOpt("root", true, 'r'), new Getopt.LongOpt("socket", true, 's'),
+            new Getopt.LongOpt("client-nid", true, 'n'), new Getopt.LongOpt("nodemap", true, 'm'),
+            new Getopt.LongOpt("lustre-version", true, 'v'), new Getopt.LongOpt("upcall", true, 'u'));
+
     @Override
     public int run(List<String> args, Io io) {
         Path root = null, sock = Path.of("/run/lsk/svcgssd.socket"); // lsvcgssd's default
@@ -33,26 +40,29 @@ public final class SimKernelCommand implements Command {
         String nm = "default";
         LustreVersion version = SimKernel.NEWEST;
         String upcall = SimKernel.UPCALL_NONE;
+        Getopt.Result parsed = Getopt.parse("simkernel", args, "h", LONG_OPTS, false);
         try {
-            for (int i = 0; i < args.size(); i += 2) {
-                String a = args.get(i);
-                if (a.equals("-h") || a.equals("--help")) {
-                    io.out().print(USAGE);
-                    return 0;
+            for (Getopt.Event e : parsed.events()) {
+                String v = e.arg();
+                switch (e.val()) {
+                    case 'h' -> {
+                        io.out().print(USAGE);
+                        return 0;
+                    }
+                    case 'r' -> root = io.resolve(v);
+                    case 's' -> sock = io.resolve(v);
+                    case 'n' -> nid = UpcallLine.strtoull(v, "client nid");
+                    case 'm' -> nm = v;
+                    case 'v' -> version = LustreVersion.parse(v, "--lustre-version");
+                    case 'u' -> upcall = v.equals(SimKernel.UPCALL_NONE) ? v : io.resolve(v).toString();
+                    default -> {
+                        io.err().print(e.error());
+                        return 1;
+                    }
                 }
-                if (i + 1 >= args.size()) {
-                    throw new LskException(a + " needs a value", Errno.EINVAL);
-                }
-                String v = args.get(i + 1);
-                switch (a) {
-                    case "--root" -> root = io.resolve(v);
-                    case "--socket" -> sock = io.resolve(v);
-                    case "--client-nid" -> nid = UpcallLine.strtoull(v, "client nid");
-                    case "--nodemap" -> nm = v;
-                    case "--lustre-version" -> version = LustreVersion.parse(v, "--lustre-version");
-                    case "--upcall" -> upcall = v.equals(SimKernel.UPCALL_NONE) ? v : io.resolve(v).toString();
-                    default -> throw new LskException("unknown option " + a, Errno.EINVAL);
-                }
+            }
+            if (!parsed.operands().isEmpty()) {
+                throw new LskException("unexpected argument '" + parsed.operands().get(0) + "'", Errno.EINVAL);
             }
             if (root == null) {
                 throw new LskException("--root is required", Errno.EINVAL);
@@ -64,7 +74,7 @@ public final class SimKernelCommand implements Command {
                 Thread.currentThread().join();
             }
             return 0;
-        } catch (LskException e) {
+        } catch (LskException | DecodeException e) {
             io.err().println("simkernel: " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {

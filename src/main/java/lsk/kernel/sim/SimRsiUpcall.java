@@ -1,5 +1,6 @@
 package lsk.kernel.sim;
 
+import lsk.base.DecodeException;
 import lsk.base.Errno;
 import lsk.kernel.UpcallLine;
 import java.io.IOException;
@@ -121,8 +122,18 @@ final class SimRsiUpcall {
         } catch (IOException e) {
             throw new LskException("rsi_upcall " + param + ": " + e.getMessage(), Errno.EIO, e);
         }
-        if (!v.equals(NONE) && (!v.startsWith("/") || v.length() > MAX_VALUE || !v.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
-            throw new LskException("rsi_upcall is neither NONE nor an absolute path", Errno.EINVAL);
+        try {
+            return program(v);
+        } catch (DecodeException e) {
+            throw new LskException(e.getMessage(), Errno.EINVAL, e);
+        }
+    }
+
+    /** The parameter's text as the kernel takes it: {@code NONE} or an absolute path. */
+    static String program(String v) throws DecodeException {
+        if (!v.equals(NONE) && (!v.startsWith("/") || v.length() > MAX_VALUE
+                || !v.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+            throw new DecodeException("rsi_upcall", "neither NONE nor an absolute path");
         }
         return v;
     }

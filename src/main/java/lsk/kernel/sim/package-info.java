@@ -1,7 +1,10 @@
 /**
  * The simulated kernel of each Lustre version (a parameter tree plus loopback channels) behind
- * the same files and sockets as the real one; it decodes what lsk writes with decoders of its own.
+ * the same files and sockets as the real one, and {@code lsk simkernel}. It reads what lsk
+ * writes with decoders of its own, written from the C structs ({@link lsk.kernel.sim.SimDowncalls}),
+ * so tests hold lsk's encoders against an independent reader; a write it refuses answers with
+ * the errno the kernel would.
  *
- * <p>May import: lsk.base, lsk.cmd, lsk.sk, lsk.crypto, lsk.wire, lsk.keyfile, lsk.lnet, lsk.kernel, lsk.mech.
+ * <p>May import: lsk.base, lsk.cmd, lsk.sk, lsk.kernel.
  */
 package lsk.kernel.sim;

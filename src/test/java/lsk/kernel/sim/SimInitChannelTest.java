@@ -58,7 +58,7 @@ class SimInitChannelTest {
     }
 
     static LustreVersion version(String v) throws LskException {
-        return LustreVersion.parse(v, "test");
+        return lsk.kernel.LustreKernel.version(v, "test");
     }
 
     @Test

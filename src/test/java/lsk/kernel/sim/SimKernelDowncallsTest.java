@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import lsk.base.DecodeException;
 import lsk.base.LskException;
 import org.junit.jupiter.api.Test;
 
@@ -104,9 +105,11 @@ class SimKernelDowncallsTest {
                 new byte[] {9, 8});
     }
 
-    static int refusedWith(LskException e) {
-        assertTrue(e.getMessage().contains("refused"), e.getMessage());
-        return e.errno();
+    /** The errno the kernel's write returns for this fault (and its message says "refused"). */
+    static int refusedWith(DecodeException e) {
+        LskException r = SimDowncalls.refusal(e);
+        assertTrue(r.getMessage().contains("refused"), r.getMessage());
+        return r.errno();
     }
 
     // ---- rsi ----
@@ -120,31 +123,31 @@ class SimKernelDowncallsTest {
         assertEquals(-13, r.err());
         assertEquals(0xd0000, r.major());
         assertEquals(7, r.minor());
-        assertArrayEquals(new byte[] {5}, r.inHandle());
-        assertArrayEquals(new byte[] {1, 2, 3}, r.inToken());
-        assertArrayEquals(HANDLE, r.outHandle());
-        assertArrayEquals(new byte[] {9, 8}, r.outToken());
+        assertArrayEquals(new byte[] {5}, r.inHandle().toByteArray());
+        assertArrayEquals(new byte[] {1, 2, 3}, r.inToken().toByteArray());
+        assertArrayEquals(HANDLE, r.outHandle().toByteArray());
+        assertArrayEquals(new byte[] {9, 8}, r.outToken().toByteArray());
     }
 
     @Test
     void rsiBytesAfterHeaderPlusLenAreIgnored() throws Exception {
         byte[] w = cat(goodRsi(), new byte[] {0x55, 0x66, 0x77});
-        assertArrayEquals(new byte[] {9, 8}, SimDowncalls.rsi(w).outToken());
+        assertArrayEquals(new byte[] {9, 8}, SimDowncalls.rsi(w).outToken().toByteArray());
     }
 
     @Test
     void rsiShortWritesAndBadMagicAreRefused() {
         byte[] ok = goodRsi();
-        assertEquals(Errno.EINVAL, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EINVAL, refusedWith(assertThrows(DecodeException.class,
                 () -> SimDowncalls.rsi(Arrays.copyOf(ok, ok.length - 1)))));
-        assertEquals(Errno.EINVAL, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EINVAL, refusedWith(assertThrows(DecodeException.class,
                 () -> SimDowncalls.rsi(Arrays.copyOf(ok, 39)))));
         byte[] old = ok.clone();
         ByteBuffer.wrap(old).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 0x6d6dd62a); // the old rsi magic
-        assertEquals(Errno.EINVAL, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EINVAL, refusedWith(assertThrows(DecodeException.class,
                 () -> SimDowncalls.rsi(old))));
         byte[] empty = rsi(RSI_MAGIC, 1, 0, 0, 0);
-        assertEquals(Errno.EINVAL, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EINVAL, refusedWith(assertThrows(DecodeException.class,
                 () -> SimDowncalls.rsi(empty))));
     }
 
@@ -153,7 +156,7 @@ class SimKernelDowncallsTest {
         byte[] w = goodRsi();
         ByteBuffer b = ByteBuffer.wrap(w).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(20, b.getInt(20) - 1); // len one short: the out token no longer fits
-        assertThrows(LskException.class, () -> SimDowncalls.rsi(w));
+        assertThrows(DecodeException.class, () -> SimDowncalls.rsi(w));
     }
 
     // ---- rsc, 48-byte header ----
@@ -166,36 +169,36 @@ class SimKernelDowncallsTest {
         assertEquals(-1, r.mappedUid());
         assertEquals("sk", r.mech());
         assertEquals("", r.nodemap(), "no nodemap field in the 48-byte header");
-        assertArrayEquals(HANDLE, r.handle());
-        assertArrayEquals(ctx, r.context());
+        assertArrayEquals(HANDLE, r.handle().toByteArray());
+        assertArrayEquals(ctx, r.context().reveal());
     }
 
     @Test
     void rsc48TrailingBytesIgnoredShortRefused() throws Exception {
         byte[] w = rsc48("sk", HANDLE, context());
-        assertArrayEquals(HANDLE, SimDowncalls.rsc(cat(w, new byte[40]), KernelAbi.RscHeader.H48).handle());
-        assertEquals(Errno.EINVAL, refusedWith(assertThrows(LskException.class,
+        assertArrayEquals(HANDLE, SimDowncalls.rsc(cat(w, new byte[40]), KernelAbi.RscHeader.H48).handle().toByteArray());
+        assertEquals(Errno.EINVAL, refusedWith(assertThrows(DecodeException.class,
                 () -> SimDowncalls.rsc(Arrays.copyOf(w, w.length - 1), KernelAbi.RscHeader.H48))));
-        assertEquals(Errno.EINVAL, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EINVAL, refusedWith(assertThrows(DecodeException.class,
                 () -> SimDowncalls.rsc(Arrays.copyOf(w, 47), KernelAbi.RscHeader.H48))));
         byte[] magic = w.clone();
         magic[0] ^= 1;
-        assertEquals(Errno.EINVAL, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EINVAL, refusedWith(assertThrows(DecodeException.class,
                 () -> SimDowncalls.rsc(magic, KernelAbi.RscHeader.H48))));
     }
 
     @Test
     void rscNeedsHandleSkMechAndImportableContext() {
-        assertEquals(Errno.EINVAL, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EINVAL, refusedWith(assertThrows(DecodeException.class,
                 () -> SimDowncalls.rsc(rsc48("sk", new byte[0], context()), KernelAbi.RscHeader.H48))));
-        assertEquals(Errno.EOPNOTSUPP, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EOPNOTSUPP, refusedWith(assertThrows(DecodeException.class,
                 () -> SimDowncalls.rsc(rsc48("krb5", HANDLE, context()), KernelAbi.RscHeader.H48))));
         byte[] broken = Arrays.copyOf(context(), 200); // cut inside the algorithm names
-        assertEquals(Errno.EINVAL, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EINVAL, refusedWith(assertThrows(DecodeException.class,
                 () -> SimDowncalls.rsc(rsc48("sk", HANDLE, broken), KernelAbi.RscHeader.H48))));
         byte[] mech8 = rsc48("sk", HANDLE, context());
         System.arraycopy("skskskss".getBytes(StandardCharsets.US_ASCII), 0, mech8, 24, 8); // no NUL in char[8]
-        assertThrows(LskException.class, () -> SimDowncalls.rsc(mech8, KernelAbi.RscHeader.H48));
+        assertThrows(DecodeException.class, () -> SimDowncalls.rsc(mech8, KernelAbi.RscHeader.H48));
     }
 
     // ---- rsc, 72-byte header ----
@@ -206,8 +209,8 @@ class SimKernelDowncallsTest {
         Downcalls.Rsc r = SimDowncalls.rsc(rsc72("sk", "default", HANDLE, ctx), KernelAbi.RscHeader.H72);
         assertEquals(0x6, r.flags());
         assertEquals("default", r.nodemap());
-        assertArrayEquals(HANDLE, r.handle());
-        assertArrayEquals(ctx, r.context());
+        assertArrayEquals(HANDLE, r.handle().toByteArray());
+        assertArrayEquals(ctx, r.context().reveal());
         assertEquals("nodemap16chars_x", SimDowncalls.rsc(rsc72("sk", "nodemap16chars_x", HANDLE, ctx),
                 KernelAbi.RscHeader.H72).nodemap());
     }
@@ -215,12 +218,12 @@ class SimKernelDowncallsTest {
     @Test
     void rsc72TrailingBytesIgnoredShortRefused() throws Exception {
         byte[] w = rsc72("sk", "default", HANDLE, context());
-        assertArrayEquals(HANDLE, SimDowncalls.rsc(cat(w, new byte[] {1, 2}), KernelAbi.RscHeader.H72).handle());
-        assertThrows(LskException.class, () -> SimDowncalls.rsc(Arrays.copyOf(w, w.length - 1), KernelAbi.RscHeader.H72));
-        assertThrows(LskException.class, () -> SimDowncalls.rsc(Arrays.copyOf(w, 71), KernelAbi.RscHeader.H72));
+        assertArrayEquals(HANDLE, SimDowncalls.rsc(cat(w, new byte[] {1, 2}), KernelAbi.RscHeader.H72).handle().toByteArray());
+        assertThrows(DecodeException.class, () -> SimDowncalls.rsc(Arrays.copyOf(w, w.length - 1), KernelAbi.RscHeader.H72));
+        assertThrows(DecodeException.class, () -> SimDowncalls.rsc(Arrays.copyOf(w, 71), KernelAbi.RscHeader.H72));
         byte[] longName = w.clone();
         Arrays.fill(longName, 32, 32 + 17, (byte) 'n'); // 17 characters: no NUL within the name field
-        assertThrows(LskException.class, () -> SimDowncalls.rsc(longName, KernelAbi.RscHeader.H72));
+        assertThrows(DecodeException.class, () -> SimDowncalls.rsc(longName, KernelAbi.RscHeader.H72));
     }
 
     // ---- the other version's layout ----
@@ -230,7 +233,7 @@ class SimKernelDowncallsTest {
     void rsc72ReadByA48ByteKernelIsRefused() {
         for (String nodemap : new String[] {"default", "c0", "nodemap_longname"}) {
             byte[] w = rsc72("sk", nodemap, HANDLE, context());
-            LskException e = assertThrows(LskException.class, () -> SimDowncalls.rsc(w, KernelAbi.RscHeader.H48),
+            DecodeException e = assertThrows(DecodeException.class, () -> SimDowncalls.rsc(w, KernelAbi.RscHeader.H48),
                     nodemap);
             assertEquals(Errno.EINVAL, refusedWith(e));
         }
@@ -240,7 +243,7 @@ class SimKernelDowncallsTest {
     @Test
     void rsc48ReadByA72ByteKernelIsRefused() {
         byte[] w = rsc48("sk", HANDLE, context());
-        assertEquals(Errno.EINVAL, refusedWith(assertThrows(LskException.class,
+        assertEquals(Errno.EINVAL, refusedWith(assertThrows(DecodeException.class,
                 () -> SimDowncalls.rsc(w, KernelAbi.RscHeader.H72))));
     }
 
@@ -268,7 +271,7 @@ class SimKernelDowncallsTest {
         bad[0] ^= 1; // wrong magic
         List<byte[]> w = split(cat(bad, a, junk, b), SimDowncalls.Layout.RSI);
         assertEquals(3, w.size());
-        assertThrows(LskException.class, () -> SimDowncalls.rsi(w.get(0)), "a read starting with a wrong magic");
+        assertThrows(DecodeException.class, () -> SimDowncalls.rsi(w.get(0)), "a read starting with a wrong magic");
         assertEquals(a.length + junk.length, w.get(1).length, "trailing bytes belong to the write before them");
         assertArrayEquals(goodRsi(), Arrays.copyOf(w.get(1), a.length));
         SimDowncalls.rsi(w.get(1));
@@ -287,7 +290,7 @@ class SimKernelDowncallsTest {
         byte[] a = rsi(RSI_MAGIC, 5, 0, 0, 0, new byte[0], token, HANDLE, new byte[0]);
         List<byte[]> w = split(cat(a, goodRsi()), SimDowncalls.Layout.RSI);
         assertEquals(2, w.size());
-        assertArrayEquals(token, SimDowncalls.rsi(w.get(0)).inToken());
+        assertArrayEquals(token, SimDowncalls.rsi(w.get(0)).inToken().toByteArray());
     }
 
     @Test
@@ -295,7 +298,7 @@ class SimKernelDowncallsTest {
         byte[] a = goodRsi();
         List<byte[]> w = split(cat(a, Arrays.copyOf(a, a.length - 2)), SimDowncalls.Layout.RSI);
         assertEquals(2, w.size());
-        assertThrows(LskException.class, () -> SimDowncalls.rsi(w.get(1)));
+        assertThrows(DecodeException.class, () -> SimDowncalls.rsi(w.get(1)));
     }
 
     @Test
