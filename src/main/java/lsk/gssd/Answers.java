@@ -1,5 +1,6 @@
 package lsk.gssd;
 
+import lsk.base.ByteString;
 import lsk.base.Errno;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -59,14 +60,15 @@ final class Answers {
     /** The SEC_CTX_INIT reply: GSS_S_COMPLETE, the context handle and the response token. */
     void success(UpcallLine req, byte[] handle, byte[] token) throws LskException {
         write(ParamPaths.RSI_DOWNCALL, Downcalls.encode(shim, new Downcalls.Rsi(req.hash(), 0,
-                GssException.GSS_S_COMPLETE, 0, req.inHandle(), req.inToken(), handle, token)));
+                GssException.GSS_S_COMPLETE, 0, req.inHandle(), req.inToken(), ByteString.copyOf(handle),
+                ByteString.copyOf(token))));
     }
 
     /** An error reply as the C daemon sends it: -EACCES, the major status, empty out buffers. */
     void error(UpcallLine req, int major) {
         try {
             write(ParamPaths.RSI_DOWNCALL, Downcalls.encode(shim, new Downcalls.Rsi(req.hash(),
-                    -Errno.EACCES, major, 0, req.inHandle(), req.inToken(), new byte[0], new byte[0])));
+                    -Errno.EACCES, major, 0, req.inHandle(), req.inToken(), ByteString.empty(), ByteString.empty())));
         } catch (LskException e) {
             log.log(Log.ERR, "ERROR: error downcall failed: " + e.getMessage());
         }

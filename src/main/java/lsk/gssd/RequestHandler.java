@@ -72,9 +72,15 @@ public final class RequestHandler {
             return;
         }
         try {
-            Responder.Result r = responder.accept(req.inToken(), req.nid(), req.nodemap());
+            Responder.Result r = responder.accept(req.inToken().toByteArray(), req.nid(), req.nodemap());
             byte[] handle = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(req.handleSeq()).array();
-            if (!answers.context(req, r, handle)) {
+            boolean stored;
+            try {
+                stored = answers.context(req, r, handle);
+            } finally {
+                r.context().wipe(); // serialized into the rsc downcall, or given up: not needed again
+            }
+            if (!stored) {
                 // The C daemon ignores a failed rsc write and still answers success, handing the
                 // client a handle the kernel has no context for, so the failure only shows later
                 // and far from its cause. An error answer fails the client's SEC_CTX_INIT at once

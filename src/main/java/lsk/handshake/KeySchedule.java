@@ -36,15 +36,17 @@ final class KeySchedule {
         }
     }
 
+    /** The context owns copies of the keys: wiping it leaves {@code s} intact, and the reverse. */
     static KernelContext context(HmacAlg h, CryptAlg c, long expire, ByteString ownRandom, ByteString peerRandom,
                                  SessionSecrets s) {
         byte[] hmacKey = s.hmac().reveal();
         byte[] encKey = s.encrypt().reveal();
         try {
-            return new KernelContext(KCTX_VERSION, h.kernelName(), c.kernelName(), expire, ownRandom.toByteArray(),
-                    peerRandom.toByteArray(), hmacKey, encKey);
-        } finally {
-            Bytes.wipe(hmacKey, encKey);
+            return new KernelContext(KCTX_VERSION, h.kernelName(), c.kernelName(), expire, ownRandom, peerRandom,
+                    Secret.adopt(hmacKey), Secret.adopt(encKey));
+        } catch (RuntimeException e) {
+            Bytes.wipe(hmacKey, encKey); // refused (a random of the wrong size): the keys go nowhere
+            throw e;
         }
     }
 }

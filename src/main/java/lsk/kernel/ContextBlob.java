@@ -16,10 +16,7 @@ public final class ContextBlob {
 
     public static byte[] forKernel(KernelContext c) {
         byte[] defined = KernelContextCodec.encode(c);
-        byte[] hk = c.hmacKey(), ek = c.encryptKey();
-        int total = SK_KERNEL_CTX_STRUCT + hk.length + ek.length;
-        Arrays.fill(hk, (byte) 0);
-        Arrays.fill(ek, (byte) 0);
+        int total = SK_KERNEL_CTX_STRUCT + c.hmacKey().size() + c.encryptKey().size();
         if (defined.length >= total) {
             return defined;
         }

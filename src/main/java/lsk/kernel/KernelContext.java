@@ -1,11 +1,17 @@
 package lsk.kernel;
 
-import java.util.Arrays;
+import java.util.Objects;
+import lsk.base.ByteString;
+import lsk.base.Secret;
 
 /**
  * A negotiated SK context as the kernel receives it ({@code sk_serialize_kctx}); encoded and
- * decoded only by {@link KernelContextCodec}. Arrays are copied in and out; {@link #wipe()}
- * is not offered on purpose (records are immutable): callers wipe the copies they take.
+ * decoded only by {@link KernelContextCodec}. The randoms are public ({@link ByteString}); the
+ * keys are {@link Secret}s, owned by this context: whoever made or decoded it calls
+ * {@link #wipe()} once the context has been handed on (serialized or imported).
+ *
+ * <p>Equality is by value, keys compared in constant time, so two decodings of one blob are
+ * equal; the hash code and {@code toString} leave the keys out.
  *
  * @param version    context format version (1)
  * @param hmacAlg    kernel name of the HMAC, e.g. {@code sha256}
@@ -17,47 +23,49 @@ import java.util.Arrays;
  * @param encryptKey per-message cipher key; empty unless privacy (skpi)
  */
 public record KernelContext(long version, String hmacAlg, String cryptAlg, long expire,
-                            byte[] hostRandom, byte[] peerRandom, byte[] hmacKey, byte[] encryptKey) {
+                            ByteString hostRandom, ByteString peerRandom, Secret hmacKey, Secret encryptKey) {
     public KernelContext {
-        if (hostRandom.length != 4 || peerRandom.length != 4) {
+        Objects.requireNonNull(hmacKey, "hmacKey");
+        Objects.requireNonNull(encryptKey, "encryptKey");
+        if (hostRandom.size() != 4 || peerRandom.size() != 4) {
             throw new IllegalArgumentException("randoms are 4 bytes");
         }
-        hostRandom = hostRandom.clone();
-        peerRandom = peerRandom.clone();
-        hmacKey = hmacKey.clone();
-        encryptKey = encryptKey.clone();
     }
 
-    @Override public byte[] hostRandom() { return hostRandom.clone(); }
-    @Override public byte[] peerRandom() { return peerRandom.clone(); }
-    /** A copy; wipe it when done. */
-    @Override public byte[] hmacKey() { return hmacKey.clone(); }
-    /** A copy; wipe it when done. */
-    @Override public byte[] encryptKey() { return encryptKey.clone(); }
+    /** From byte arrays, all copied: the caller still wipes its key arrays. */
+    public KernelContext(long version, String hmacAlg, String cryptAlg, long expire, byte[] hostRandom,
+                         byte[] peerRandom, byte[] hmacKey, byte[] encryptKey) {
+        this(version, hmacAlg, cryptAlg, expire, ByteString.copyOf(hostRandom), ByteString.copyOf(peerRandom),
+                Secret.copyOf(hmacKey), Secret.copyOf(encryptKey));
+    }
 
     public boolean privacy() {
-        return encryptKey.length > 0;
+        return encryptKey.size() > 0;
+    }
+
+    /** Zeroes both keys; the context cannot be encoded afterwards. */
+    public void wipe() {
+        hmacKey.wipe();
+        encryptKey.wipe();
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof KernelContext k && version == k.version && hmacAlg.equals(k.hmacAlg)
                 && cryptAlg.equals(k.cryptAlg) && expire == k.expire
-                && Arrays.equals(hostRandom, k.hostRandom) && Arrays.equals(peerRandom, k.peerRandom)
-                && java.security.MessageDigest.isEqual(hmacKey, k.hmacKey)
-                && java.security.MessageDigest.isEqual(encryptKey, k.encryptKey);
+                && hostRandom.equals(k.hostRandom) && peerRandom.equals(k.peerRandom)
+                && hmacKey.equalsConstantTime(k.hmacKey) && encryptKey.equalsConstantTime(k.encryptKey);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(version, hmacAlg, cryptAlg, expire,
-                Arrays.hashCode(hostRandom), Arrays.hashCode(peerRandom));
+        return Objects.hash(version, hmacAlg, cryptAlg, expire, hostRandom, peerRandom);
     }
 
     @Override
     public String toString() {
         return "KernelContext[version=" + version + ", hmacAlg=" + hmacAlg + ", cryptAlg=" + cryptAlg
-                + ", expire=" + expire + ", hmacKey=<" + hmacKey.length + " bytes>, encryptKey=<"
-                + encryptKey.length + " bytes>]";
+                + ", expire=" + expire + ", hmacKey=<" + hmacKey.size() + " bytes>, encryptKey=<"
+                + encryptKey.size() + " bytes>]";
     }
 }

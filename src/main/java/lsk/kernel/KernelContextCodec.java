@@ -3,8 +3,10 @@ package lsk.kernel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import lsk.base.ByteString;
+import lsk.base.Bytes;
 import lsk.base.DecodeException;
+import lsk.base.Secret;
 
 /**
  * The context blob handed to the kernel ({@code sk_serialize_kctx}), in HOST byte order:
@@ -40,20 +42,22 @@ public final class KernelContextCodec {
     }
 
     public static byte[] encode(KernelContext c) {
-        byte[] hk = c.hmacKey();
-        byte[] ek = c.encryptKey();
-        ByteBuffer b = ByteBuffer.allocate(OFF_HMAC_KEY_LEN + 4 + hk.length + 4 + ek.length).order(HOST_ORDER);
-        b.putInt(OFF_VERSION, (int) c.version());
-        putName(b, OFF_HMAC_ALG, c.hmacAlg());
-        putName(b, OFF_CRYPT_ALG, c.cryptAlg());
-        b.putInt(OFF_EXPIRE, (int) c.expire());
-        b.put(OFF_HOST_RANDOM, c.hostRandom());
-        b.put(OFF_PEER_RANDOM, c.peerRandom());
-        b.position(OFF_HMAC_KEY_LEN);
-        b.putInt(hk.length).put(hk).putInt(ek.length).put(ek);
-        Arrays.fill(hk, (byte) 0);
-        Arrays.fill(ek, (byte) 0);
-        return b.array();
+        byte[] hk = c.hmacKey().reveal();
+        byte[] ek = c.encryptKey().reveal();
+        try {
+            ByteBuffer b = ByteBuffer.allocate(OFF_HMAC_KEY_LEN + 4 + hk.length + 4 + ek.length).order(HOST_ORDER);
+            b.putInt(OFF_VERSION, (int) c.version());
+            putName(b, OFF_HMAC_ALG, c.hmacAlg());
+            putName(b, OFF_CRYPT_ALG, c.cryptAlg());
+            b.putInt(OFF_EXPIRE, (int) c.expire());
+            b.put(OFF_HOST_RANDOM, c.hostRandom().toByteArray());
+            b.put(OFF_PEER_RANDOM, c.peerRandom().toByteArray());
+            b.position(OFF_HMAC_KEY_LEN);
+            b.putInt(hk.length).put(hk).putInt(ek.length).put(ek);
+            return b.array();
+        } finally {
+            Bytes.wipe(hk, ek);
+        }
     }
 
     /**
@@ -70,20 +74,21 @@ public final class KernelContextCodec {
         String hmac = getName(blob, OFF_HMAC_ALG, "hmac_alg");
         String crypt = getName(blob, OFF_CRYPT_ALG, "crypt_alg");
         long expire = Integer.toUnsignedLong(b.getInt(OFF_EXPIRE));
-        byte[] host = Arrays.copyOfRange(blob, OFF_HOST_RANDOM, OFF_HOST_RANDOM + 4);
-        byte[] peer = Arrays.copyOfRange(blob, OFF_PEER_RANDOM, OFF_PEER_RANDOM + 4);
+        ByteString host = ByteString.copyOf(blob, OFF_HOST_RANDOM, 4);
+        ByteString peer = ByteString.copyOf(blob, OFF_PEER_RANDOM, 4);
         b.position(OFF_HMAC_KEY_LEN);
-        byte[] hk = getKey(b, "hmac key");
-        byte[] ek = getKey(b, "encryption key");
+        Secret hk = getKey(b, "hmac key");
+        Secret ek;
         try {
-            return new KernelContext(version, hmac, crypt, expire, host, peer, hk, ek);
-        } finally {
-            Arrays.fill(hk, (byte) 0);
-            Arrays.fill(ek, (byte) 0);
+            ek = getKey(b, "encryption key");
+        } catch (DecodeException e) {
+            hk.wipe();
+            throw e;
         }
+        return new KernelContext(version, hmac, crypt, expire, host, peer, hk, ek);
     }
 
-    private static byte[] getKey(ByteBuffer b, String what) throws DecodeException {
+    private static Secret getKey(ByteBuffer b, String what) throws DecodeException {
         if (b.remaining() < 4) {
             throw new DecodeException("context blob", "truncated before " + what + " length");
         }
@@ -92,8 +97,8 @@ public final class KernelContextCodec {
             throw new DecodeException("context " + what, "length " + Integer.toUnsignedString(n)
                     + " invalid (" + b.remaining() + " bytes left)");
         }
-        byte[] k = new byte[n];
-        b.get(k);
+        Secret k = Secret.copyOf(b.array(), b.arrayOffset() + b.position(), n);
+        b.position(b.position() + n);
         return k;
     }
 

@@ -2,6 +2,7 @@ package lsk.kernel;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import lsk.base.ByteString;
 import lsk.base.DecodeException;
 
 /**
@@ -13,17 +14,14 @@ import lsk.base.DecodeException;
  * </pre>
  * The C upcall trusts the lengths; here they are checked against the buffer.
  */
-public record ReplyBuffer(int result, int major, int minor, int seqWindow, byte[] handle, byte[] token) {
+public record ReplyBuffer(int result, int major, int minor, int seqWindow, ByteString handle, ByteString token) {
     /** lgss_keyring's reply buffer size. */
     public static final int SIZE = 8192;
 
-    public ReplyBuffer {
-        handle = handle.clone();
-        token = token.clone();
+    /** From byte arrays (copied). */
+    public ReplyBuffer(int result, int major, int minor, int seqWindow, byte[] handle, byte[] token) {
+        this(result, major, minor, seqWindow, ByteString.copyOf(handle), ByteString.copyOf(token));
     }
-
-    @Override public byte[] handle() { return handle.clone(); }
-    @Override public byte[] token() { return token.clone(); }
 
     /** @throws DecodeException naming the fault ("negotiation reply buffer: ...") */
     public static ReplyBuffer parse(byte[] buf, int length) throws DecodeException {
@@ -35,12 +33,12 @@ public record ReplyBuffer(int result, int major, int minor, int seqWindow, byte[
             throw bad("shorter than its fixed fields (" + length + " bytes)");
         }
         int result = b.getInt(), major = b.getInt(), minor = b.getInt(), win = b.getInt();
-        byte[] handle = field(b, "handle");
-        byte[] token = field(b, "token");
+        ByteString handle = field(b, "handle");
+        ByteString token = field(b, "token");
         return new ReplyBuffer(result, major, minor, win, handle, token);
     }
 
-    private static byte[] field(ByteBuffer b, String what) throws DecodeException {
+    private static ByteString field(ByteBuffer b, String what) throws DecodeException {
         if (b.remaining() < 4) {
             throw bad("truncated before the " + what + " length");
         }
@@ -49,9 +47,8 @@ public record ReplyBuffer(int result, int major, int minor, int seqWindow, byte[
         if (padded > b.remaining()) {
             throw bad(what + " length " + n + " exceeds the " + b.remaining() + " bytes left");
         }
-        byte[] v = new byte[(int) n];
-        b.get(v);
-        b.position(b.position() + (int) (padded - n));
+        ByteString v = ByteString.copyOf(b.array(), b.arrayOffset() + b.position(), (int) n);
+        b.position(b.position() + (int) padded);
         return v;
     }
 
@@ -61,11 +58,11 @@ public record ReplyBuffer(int result, int major, int minor, int seqWindow, byte[
 
     /** The buffer as the kernel fills it (used by the simulated kernel). */
     public byte[] encode() {
-        int size = 24 + pad(handle.length) + pad(token.length);
+        int size = 24 + pad(handle.size()) + pad(token.size());
         ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(result).putInt(major).putInt(minor).putInt(seqWindow);
-        b.putInt(handle.length).put(handle).position(b.position() + pad(handle.length) - handle.length);
-        b.putInt(token.length).put(token);
+        b.putInt(handle.size()).put(handle.asReadOnlyBuffer()).position(b.position() + pad(handle.size()) - handle.size());
+        b.putInt(token.size()).put(token.asReadOnlyBuffer());
         return b.array();
     }
 
@@ -76,6 +73,6 @@ public record ReplyBuffer(int result, int major, int minor, int seqWindow, byte[
     @Override
     public String toString() {
         return "ReplyBuffer[result=" + result + ", major=0x" + Integer.toHexString(major) + ", minor=" + minor
-                + ", seqWindow=" + seqWindow + ", handle=" + handle.length + "B, token=" + token.length + "B]";
+                + ", seqWindow=" + seqWindow + ", handle=" + handle.size() + "B, token=" + token.size() + "B]";
     }
 }

@@ -2,6 +2,7 @@ package lsk.kernel;
 
 import lsk.sk.Mech;
 import java.nio.charset.StandardCharsets;
+import lsk.base.ByteString;
 import lsk.base.DecodeException;
 import lsk.keyfile.Base64Url;
 
@@ -19,8 +20,8 @@ import lsk.keyfile.Base64Url;
  * @param hash      kernel cache key, echoed in the rsi downcall
  * @param lustreSvc the full field: {@code (mech << 16) | service}
  */
-public record UpcallLine(long hash, long lustreSvc, long nid, long handleSeq, String nodemap, byte[] inHandle,
-                         byte[] inToken) {
+public record UpcallLine(long hash, long lustreSvc, long nid, long handleSeq, String nodemap, ByteString inHandle,
+                         ByteString inToken) {
     /** Longest line accepted, newline included: the kernel's own bound (MAX_ARG_STRLEN). */
     public static final int MAX_LINE = 32 * 4096;
     public static final long SVC_MASK = 0xFFFFL;
@@ -29,13 +30,11 @@ public record UpcallLine(long hash, long lustreSvc, long nid, long handleSeq, St
     public static final int CONTINUE_HANDLE_LEN = 8;
     private static final int MAX_NUMBER_CHARS = 23; // the C reader's char buf[24]
 
-    public UpcallLine {
-        inHandle = inHandle.clone();
-        inToken = inToken.clone();
+    /** From byte arrays (copied). */
+    public UpcallLine(long hash, long lustreSvc, long nid, long handleSeq, String nodemap, byte[] inHandle,
+                      byte[] inToken) {
+        this(hash, lustreSvc, nid, handleSeq, nodemap, ByteString.copyOf(inHandle), ByteString.copyOf(inToken));
     }
-
-    @Override public byte[] inHandle() { return inHandle.clone(); }
-    @Override public byte[] inToken() { return inToken.clone(); }
 
     /** The GSS mechanism number (high 16 bits of the 32-bit svc). */
     public int mech() {
@@ -114,8 +113,8 @@ public record UpcallLine(long hash, long lustreSvc, long nid, long handleSeq, St
                 .append("0x").append(Long.toHexString(nid)).append(' ')
                 .append("0x").append(Long.toHexString(handleSeq)).append(' ')
                 .append(nodemap.isEmpty() ? "0" : nodemap).append(' ')
-                .append(encode(inHandle)).append(' ')
-                .append(encode(inToken)).append('\n');
+                .append(encode(inHandle.toByteArray())).append(' ')
+                .append(encode(inToken.toByteArray())).append('\n');
         return b.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -164,6 +163,6 @@ public record UpcallLine(long hash, long lustreSvc, long nid, long handleSeq, St
     public String toString() {
         return "UpcallLine[hash=" + Long.toUnsignedString(hash) + ", svc=0x" + Long.toHexString(lustreSvc)
                 + ", nid=0x" + Long.toHexString(nid) + ", seq=0x" + Long.toHexString(handleSeq) + ", nodemap="
-                + nodemap + ", inHandle=" + inHandle.length + "B, inToken=" + inToken.length + "B]";
+                + nodemap + ", inHandle=" + inHandle.size() + "B, inToken=" + inToken.size() + "B]";
     }
 }

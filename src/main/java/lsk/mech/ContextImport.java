@@ -1,7 +1,6 @@
 package lsk.mech;
 
 import java.time.Clock;
-import lsk.base.Bytes;
 import lsk.base.DecodeException;
 import lsk.base.Printable;
 import lsk.kernel.KernelContext;
@@ -34,6 +33,14 @@ final class ContextImport {
         } catch (DecodeException e) {
             throw failure(e.getMessage());
         }
+        try {
+            return build(c, clock);
+        } finally {
+            c.wipe(); // the decoded copy; the SkMech holds its own
+        }
+    }
+
+    private static SkMech build(KernelContext c, Clock clock) throws GssException {
         if (c.version() != INTERFACE_VERSION) {
             throw failure("interface version " + c.version() + ", expected " + INTERFACE_VERSION);
         }
@@ -46,15 +53,14 @@ final class ContextImport {
         if (!c.cryptAlg().equals(CTR_ALG_NAME) && !c.cryptAlg().equals(NULL_ALG_NAME)) {
             throw failure("unknown crypt_alg '" + Printable.masked(c.cryptAlg(), NAME_MAX) + "'");
         }
-        byte[] hk = c.hmacKey();
-        byte[] ek = c.encryptKey();
-        String bad = keyProblem(c.cryptAlg(), hk.length, ek.length);
+        String bad = keyProblem(c.cryptAlg(), c.hmacKey().size(), c.encryptKey().size());
         if (bad != null) {
-            Bytes.wipe(hk, ek);
             throw failure(bad);
         }
-        return new SkMech(h, new KeyedPrimitives(h, hk, ek), c.hostRandom(), c.peerRandom(),
-                clock.instant().plusSeconds(c.expire()), clock, 0);
+        // KeyedPrimitives takes these copies over (and wipes them on close).
+        return new SkMech(h, new KeyedPrimitives(h, c.hmacKey().reveal(), c.encryptKey().reveal()),
+                c.hostRandom().toByteArray(), c.peerRandom().toByteArray(), clock.instant().plusSeconds(c.expire()),
+                clock, 0);
     }
 
     /** What is wrong with the key sizes, or null. */

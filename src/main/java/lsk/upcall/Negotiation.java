@@ -137,11 +137,11 @@ final class Negotiation {
                 log.log(Log.ERR, "negotiation gss error " + Integer.toHexString(r.major()));
                 return new Failed(0, r.major());
             }
-            if (r.handle().length == 0 || r.token().length == 0) {
+            if (r.handle().isEmpty() || r.token().isEmpty()) {
                 log.log(Log.ERR, "zero length context or token received");
                 return new Failed(-Errno.EINVAL, 0);
             }
-            return new Established(r, ini.finish(r.token()));
+            return new Established(r, ini.finish(r.token().toByteArray()));
         } catch (RetryException e) {
             log.log(Log.ERR, "Failed negotiation must retry: " + e.getMessage());
             return new Retry(rpcError);
@@ -159,8 +159,13 @@ final class Negotiation {
     }
 
     private void store(KeyUpdater up, Established e) throws LskException {
-        byte[] blob = ContextBlob.forKernel(e.context());
-        byte[] payload = KeyPayload.success(e.reply().seqWindow(), e.reply().handle(), blob);
+        byte[] blob;
+        try {
+            blob = ContextBlob.forKernel(e.context());
+        } finally {
+            e.context().wipe(); // serialized: from here the keys live only in the blob
+        }
+        byte[] payload = KeyPayload.success(e.reply().seqWindow(), e.reply().handle().toByteArray(), blob);
         try {
             up.update(args.keyId(), payload);
         } finally {

@@ -81,8 +81,8 @@ public final class DaemonThroughput {
         pool.shutdown();
         int ok = 0;
         for (int i = 0; i < n; i++) {
-            if (rig.kernel().serverContext(replies[i].handle()).isPresent()) {
-                inits.get(i).finish(replies[i].token()); // throws if the server's reply does not verify
+            if (rig.kernel().serverContext(replies[i].handle().toByteArray()).isPresent()) {
+                inits.get(i).finish(replies[i].token().toByteArray()); // throws if the server's reply does not verify
                 ok++;
             }
         }

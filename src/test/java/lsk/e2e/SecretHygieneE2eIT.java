@@ -49,10 +49,10 @@ class SecretHygieneE2eIT {
             KeyPayload.Success p = KeyPayload.parseSuccess(rig.awaitPayload(key, Duration.ofSeconds(60)));
             KernelContext c = KernelContextCodec.decode(p.context().reveal());
             KernelContext s = KernelContextCodec.decode(rig.serverContext(p.handle().toByteArray()).orElseThrow().context().reveal());
-            secrets.add(c.hmacKey());
-            secrets.add(c.encryptKey());
-            secrets.add(s.hmacKey());
-            assertEquals(32, c.encryptKey().length, "skpi context with an encryption key");
+            secrets.add(c.hmacKey().reveal());
+            secrets.add(c.encryptKey().reveal());
+            secrets.add(s.hmacKey().reveal());
+            assertEquals(32, c.encryptKey().size(), "skpi context with an encryption key");
 
             // In process, at every level: a failing one (no such server key) and a good one.
             List<String> inproc = new CopyOnWriteArrayList<>();
@@ -64,7 +64,7 @@ class SecretHygieneE2eIT {
             assertEquals(0, LgssKeyring.negotiate(args(rig, good, rig.callout('i', null)), rig.kernel().kernel(),
                     rig.keyring, all), inproc.toString());
             KeyPayload.Success g = KeyPayload.parseSuccess(rig.keyring.read(good));
-            secrets.add(KernelContextCodec.decode(g.context().reveal()).hmacKey());
+            secrets.add(KernelContextCodec.decode(g.context().reveal()).hmacKey().reveal());
             texts.addAll(inproc);
             texts.addAll(rig.log);
             Path upcallLog = rig.upcallLog();

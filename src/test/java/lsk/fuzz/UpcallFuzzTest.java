@@ -34,7 +34,7 @@ class UpcallFuzzTest {
         }
         if (again.hash() != l.hash() || again.nid() != l.nid() || again.handleSeq() != l.handleSeq()
                 || again.lustreSvc() != l.lustreSvc() || !again.nodemap().equals(l.nodemap())
-                || !Arrays.equals(again.inHandle(), l.inHandle()) || !Arrays.equals(again.inToken(), l.inToken())) {
+                || !again.inHandle().equals(l.inHandle()) || !again.inToken().equals(l.inToken())) {
             throw Fuzz.fail("parse/format/parse changed the request");
         }
     }
@@ -72,7 +72,7 @@ class UpcallFuzzTest {
         }
         try {
             ReplyBuffer again = ReplyBuffer.parse(r.encode(), r.encode().length);
-            if (!Arrays.equals(again.token(), r.token()) || !Arrays.equals(again.handle(), r.handle())
+            if (!again.token().equals(r.token()) || !again.handle().equals(r.handle())
                     || again.major() != r.major() || again.seqWindow() != r.seqWindow()) {
                 throw Fuzz.fail("parse/encode/parse changed the reply");
             }

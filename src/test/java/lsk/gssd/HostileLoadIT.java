@@ -176,17 +176,17 @@ class HostileLoadIT {
                 };
                 ReplyBuffer r = ch.negotiate(new KernelChannel.InitRequest(secid, TARGET, SVC, 0, 0, token));
                 if (kind != Kind.GOOD) {
-                    return r.major() != GssException.GSS_S_COMPLETE && r.result() != 0 && r.handle().length == 0
+                    return r.major() != GssException.GSS_S_COMPLETE && r.result() != 0 && r.handle().isEmpty()
                             ? null : kind + " #" + secid + " was not refused: " + r;
                 }
                 if (r.major() != GssException.GSS_S_COMPLETE || r.result() != 0) {
                     return "GOOD #" + secid + " refused: " + r;
                 }
                 try {
-                    KernelContext c = i.finish(r.token());
+                    KernelContext c = i.finish(r.token().toByteArray());
                     if (secid % 50 == 0) {
-                        KernelContext s = KernelContextCodec.decode(k.serverContext(r.handle()).orElseThrow().context().reveal());
-                        if (!Arrays.equals(s.hmacKey(), c.hmacKey())) {
+                        KernelContext s = KernelContextCodec.decode(k.serverContext(r.handle().toByteArray()).orElseThrow().context().reveal());
+                        if (!s.hmacKey().equalsConstantTime(c.hmacKey())) {
                             return "GOOD #" + secid + ": client and server HMAC keys differ";
                         }
                     }

@@ -186,7 +186,7 @@ class JunkPrimeIT {
                     return new Sample(false, ms(t0), "refused: major 0x" + Integer.toHexString(r.major()));
                 }
                 try {
-                    i.finish(r.token());
+                    i.finish(r.token().toByteArray());
                     return new Sample(true, ms(t0), null);
                 } catch (RetryException e) {
                     continue; // short S or random collision: a new exchange, as lgss_keyring does
@@ -202,7 +202,7 @@ class JunkPrimeIT {
         long t0 = System.nanoTime();
         try {
             ReplyBuffer r = ch.negotiate(new KernelChannel.InitRequest(secid, TARGET, SVC, 0, 0, token));
-            boolean refused = r.major() != GssException.GSS_S_COMPLETE && r.handle().length == 0;
+            boolean refused = r.major() != GssException.GSS_S_COMPLETE && r.handle().isEmpty();
             return new Sample(refused, ms(t0), refused ? null : "accepted: " + r);
         } catch (Exception e) {
             return new Sample(false, ms(t0), e.toString());

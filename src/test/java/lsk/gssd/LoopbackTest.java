@@ -70,7 +70,7 @@ class LoopbackTest {
                         "not a token".getBytes(StandardCharsets.US_ASCII)));
                 assertTrue(r.major() != GssException.GSS_S_COMPLETE, r.toString());
                 assertEquals(-Errno.EACCES, r.result());
-                assertEquals(0, r.handle().length);
+                assertEquals(0, r.handle().size());
                 for (SocketChannel s : silent) {
                     s.close();
                 }

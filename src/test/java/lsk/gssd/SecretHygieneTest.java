@@ -115,18 +115,18 @@ class SecretHygieneTest {
                 texts.add(i.toString());
                 texts.add(responder.toString());
                 assertEquals(0, r.major(), r.toString());
-                Initiator.Outcome o = i.finishDetailed(r.token());
+                Initiator.Outcome o = i.finishDetailed(r.token().toByteArray());
                 texts.add(o.context().toString());
                 texts.add(o.secrets().toString());
                 secrets.add(o.secrets().kdfSecret());
                 secrets.add(o.secrets().sessionKey());
                 secrets.add(o.secrets().hmacKey());
                 secrets.add(o.secrets().encryptKey());
-                Downcalls.Rsc rsc = k.serverContext(r.handle()).orElseThrow();
+                Downcalls.Rsc rsc = k.serverContext(r.handle().toByteArray()).orElseThrow();
                 texts.add(rsc.toString());
                 KernelContext sc = KernelContextCodec.decode(rsc.context().reveal());
                 texts.add(sc.toString());
-                assertEquals(HexFormat.of().formatHex(o.secrets().hmacKey()), HexFormat.of().formatHex(sc.hmacKey()));
+                assertEquals(HexFormat.of().formatHex(o.secrets().hmacKey()), HexFormat.of().formatHex(sc.hmacKey().reveal()));
 
                 // 2. Forged: the right format signed with a wrong shared key.
                 byte[] wrong = client.sharedKey();
@@ -146,7 +146,7 @@ class SecretHygieneTest {
                 Initiator g = Initiator.start(client, "tank-MDT0000_UUID", 0x40, CLIENT_NID, recording(secrets));
                 ReplyBuffer gr = ch.negotiate(new KernelChannel.InitRequest(4, "tank-MDT0000_UUID", 0x20001, 0, 0,
                         g.token()));
-                byte[] bad = gr.token();
+                byte[] bad = gr.token().toByteArray();
                 bad[bad.length - 3] ^= 1;
                 GssException e = assertThrows(GssException.class, () -> g.finish(bad));
                 texts.add(e.getMessage());

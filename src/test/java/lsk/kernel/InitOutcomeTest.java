@@ -68,8 +68,8 @@ class InitOutcomeTest {
         ReplyBuffer b = InitOutcome.complete(P, P72, "t", 0, new byte[72], 0, buf);
         for (ReplyBuffer x : new ReplyBuffer[] {a, b}) {
             assertEquals(2048, x.seqWindow());
-            assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, x.handle());
-            assertArrayEquals(new byte[] {9, 9, 9}, x.token());
+            assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, x.handle().toByteArray());
+            assertArrayEquals(new byte[] {9, 9, 9}, x.token().toByteArray());
         }
         // A reported length that cuts the token short, or exceeds the buffer, is refused.
         assertEquals(Errno.EPROTO, assertThrows(LskException.class,

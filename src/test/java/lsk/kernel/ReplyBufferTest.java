@@ -20,8 +20,8 @@ class ReplyBufferTest {
         ReplyBuffer r = ReplyBuffer.parse(b.array(), ReplyBuffer.SIZE);
         assertEquals(7, r.minor());
         assertEquals(2048, r.seqWindow());
-        assertArrayEquals(new byte[] {1, 2, 3}, r.handle());
-        assertArrayEquals(new byte[] {9, 8, 7, 6, 5}, r.token());
+        assertArrayEquals(new byte[] {1, 2, 3}, r.handle().toByteArray());
+        assertArrayEquals(new byte[] {9, 8, 7, 6, 5}, r.token().toByteArray());
         byte[] enc = r.encode();
         assertArrayEquals(java.util.Arrays.copyOf(b.array(), enc.length), enc);
     }

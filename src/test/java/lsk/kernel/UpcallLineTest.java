@@ -25,8 +25,8 @@ class UpcallLineTest {
         assertEquals(0x00020000c0a80132L, l.nid());
         assertEquals(0x0123456789abcdefL, l.handleSeq());
         assertEquals("biology", l.nodemap());
-        assertEquals(0, l.inHandle().length);
-        assertArrayEquals(new byte[] {0, 1, 2, 3}, l.inToken());
+        assertEquals(0, l.inHandle().size());
+        assertArrayEquals(new byte[] {0, 1, 2, 3}, l.inToken().toByteArray());
         assertArrayEquals(b("12345 131073 0x20000c0a80132 0x123456789abcdef biology 0 AAECAw\n"), l.format());
     }
 
@@ -80,6 +80,6 @@ class UpcallLineTest {
     @Test
     void acceptsEightByteContinueHandle() throws Exception {
         UpcallLine l = UpcallLine.parse(b("1 2 3 4 nm AAECAwQFBgc AA\n"));
-        assertEquals(8, l.inHandle().length);
+        assertEquals(8, l.inHandle().size());
     }
 }

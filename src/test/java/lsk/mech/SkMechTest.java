@@ -142,10 +142,10 @@ class SkMechTest {
         assertEquals(16 + 19 + h.digestLength(), token.length);
         assertEquals("0000000000000001" + "0000000000000002", Vectors.hex(Arrays.copyOf(token, 16)));
         // Decrypt by hand: counter block = own random || counter || 00000001.
-        byte[] iv = Vectors.hex(Vectors.hex(kc.hostRandom()) + "0000000000000002" + "00000001");
-        byte[] plain = KeyedPrimitives.aesCtr(Cipher.DECRYPT_MODE, kc.encryptKey(), iv).doFinal(token, 16, 19);
+        byte[] iv = Vectors.hex(Vectors.hex(kc.hostRandom().toByteArray()) + "0000000000000002" + "00000001");
+        byte[] plain = KeyedPrimitives.aesCtr(Cipher.DECRYPT_MODE, kc.encryptKey().reveal(), iv).doFinal(token, 16, 19);
         assertArrayEquals(msg, plain);
-        var mac = KeyedPrimitives.hmac(h, kc.hmacKey());
+        var mac = KeyedPrimitives.hmac(h, kc.hmacKey().reveal());
         mac.update(token, 0, 16);
         mac.update(GSS_HDR);
         mac.update(token, 16, 19);
@@ -305,7 +305,7 @@ class SkMechTest {
         SkMech client = load(p.clientBlob(), new TestClock());
         client.close();
         assertMajor(GssException.GSS_S_NO_CONTEXT, () -> client.getMic(new byte[1]));
-        assertFalse(client.toString().contains(Vectors.hex(KernelContextCodec.decode(p.clientBlob()).hmacKey())));
+        assertFalse(client.toString().contains(Vectors.hex(KernelContextCodec.decode(p.clientBlob()).hmacKey().reveal())));
     }
 
     @Test
@@ -313,18 +313,18 @@ class SkMechTest {
         KernelContext base = KernelContextCodec.decode(transcripts().filter(Pair::privacy).findFirst().orElseThrow().clientBlob());
         Clock clock = new TestClock();
         // HMAC key: 8 bytes or fewer refused, 9 accepted.
-        assertMajor(GssException.GSS_S_FAILURE, () -> SkMech.importContext(blob(base, "sha256", "ctr(aes)", 1, new byte[8], base.encryptKey()), clock));
+        assertMajor(GssException.GSS_S_FAILURE, () -> SkMech.importContext(blob(base, "sha256", "ctr(aes)", 1, new byte[8], base.encryptKey().reveal()), clock));
         assertMajor(GssException.GSS_S_FAILURE, () -> SkMech.importContext(blob(base, "sha256", "ctr(aes)", 1, new byte[0], new byte[0]), clock));
-        SkMech.importContext(blob(base, "sha256", "ctr(aes)", 1, new byte[9], base.encryptKey()), clock);
+        SkMech.importContext(blob(base, "sha256", "ctr(aes)", 1, new byte[9], base.encryptKey().reveal()), clock);
         // Unknown names and versions.
-        assertMajor(GssException.GSS_S_FAILURE, () -> SkMech.importContext(blob(base, "md5", "ctr(aes)", 1, base.hmacKey(), base.encryptKey()), clock));
-        assertMajor(GssException.GSS_S_FAILURE, () -> SkMech.importContext(blob(base, "null", "ctr(aes)", 1, base.hmacKey(), base.encryptKey()), clock));
-        assertMajor(GssException.GSS_S_FAILURE, () -> SkMech.importContext(blob(base, "sha512", "cbc(aes)", 1, base.hmacKey(), base.encryptKey()), clock));
-        assertMajor(GssException.GSS_S_FAILURE, () -> SkMech.importContext(blob(base, "sha512", "ctr(aes)", 2, base.hmacKey(), base.encryptKey()), clock));
-        assertMajor(GssException.GSS_S_FAILURE, () -> SkMech.importContext(blob(base, "sha512", "null", 1, base.hmacKey(), base.encryptKey()), clock));
-        assertMajor(GssException.GSS_S_FAILURE, () -> SkMech.importContext(blob(base, "sha512", "ctr(aes)", 1, base.hmacKey(), new byte[20]), clock));
+        assertMajor(GssException.GSS_S_FAILURE, () -> SkMech.importContext(blob(base, "md5", "ctr(aes)", 1, base.hmacKey().reveal(), base.encryptKey().reveal()), clock));
+        assertMajor(GssException.GSS_S_FAILURE, () -> SkMech.importContext(blob(base, "null", "ctr(aes)", 1, base.hmacKey().reveal(), base.encryptKey().reveal()), clock));
+        assertMajor(GssException.GSS_S_FAILURE, () -> SkMech.importContext(blob(base, "sha512", "cbc(aes)", 1, base.hmacKey().reveal(), base.encryptKey().reveal()), clock));
+        assertMajor(GssException.GSS_S_FAILURE, () -> SkMech.importContext(blob(base, "sha512", "ctr(aes)", 2, base.hmacKey().reveal(), base.encryptKey().reveal()), clock));
+        assertMajor(GssException.GSS_S_FAILURE, () -> SkMech.importContext(blob(base, "sha512", "null", 1, base.hmacKey().reveal(), base.encryptKey().reveal()), clock));
+        assertMajor(GssException.GSS_S_FAILURE, () -> SkMech.importContext(blob(base, "sha512", "ctr(aes)", 1, base.hmacKey().reveal(), new byte[20]), clock));
         // Integrity-only with a null cipher is fine.
-        assertFalse(SkMech.importContext(blob(base, "sha512", "null", 1, base.hmacKey(), new byte[0]), clock).privacy());
+        assertFalse(SkMech.importContext(blob(base, "sha512", "null", 1, base.hmacKey().reveal(), new byte[0]), clock).privacy());
         // Truncated anywhere: refused, never an unchecked exception.
         byte[] good = KernelContextCodec.encode(base);
         for (int n = 0; n < good.length; n++) {
@@ -334,8 +334,8 @@ class SkMechTest {
     }
 
     private static byte[] blob(KernelContext b, String hmac, String crypt, long version, byte[] hk, byte[] ek) {
-        return KernelContextCodec.encode(new KernelContext(version, hmac, crypt, b.expire(), b.hostRandom(),
-                b.peerRandom(), hk, ek));
+        return KernelContextCodec.encode(new KernelContext(version, hmac, crypt, b.expire(), b.hostRandom().toByteArray(),
+                b.peerRandom().toByteArray(), hk, ek));
     }
 
     /** NIST SP 800-38A F.5.5 CTR-AES256.Encrypt (the counter carries across bytes: ...feff, ...ff00). */

@@ -140,7 +140,7 @@ public final class SimDowncalls {
                 ? cstring(write, RSC72_NODEMAP_AT, RSC72_NODEMAP_NAME, "nodemap name") : "";
         byte[] ctx = field(val, "rsc", "context");
         try {
-            KernelContextCodec.decode(ctx); // the kernel imports it (lgss_import_sec_context)
+            KernelContextCodec.decode(ctx).wipe(); // the kernel imports it (lgss_import_sec_context)
         } catch (DecodeException e) {
             Bytes.wipe(ctx);
             throw new DecodeException("rsc", "context does not import: " + e.getMessage(), e);

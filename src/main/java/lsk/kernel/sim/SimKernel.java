@@ -249,7 +249,8 @@ public final class SimKernel implements AutoCloseable {
     ReplyBuffer secCtxInit(int lustreSvc, String uuid, byte[] token) throws LskException {
         long hash = nextHash.getAndIncrement();
         UpcallLine line = new UpcallLine(hash, Integer.toUnsignedLong(lustreSvc),
-                config.clientNid(), nextIndex.getAndIncrement(), config.peerNodemap(), new byte[0], token);
+                config.clientNid(), nextIndex.getAndIncrement(), config.peerNodemap(), ByteString.empty(),
+                ByteString.copyOf(token));
         CompletableFuture<Downcalls.Rsi> answer = new CompletableFuture<>();
         pending.put(hash, answer);
         try {
@@ -259,7 +260,7 @@ public final class SimKernel implements AutoCloseable {
                 throw new LskException(e.getMessage() + " (for " + uuid + ")", e.errno(), e);
             }
             Downcalls.Rsi rsi = answer.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            if (!rsi.inToken().equals(ByteString.copyOf(token))) {
+            if (!rsi.inToken().equals(line.inToken())) {
                 throw new LskException("rsi downcall echoes another token", Errno.EINVAL);
             }
             String handle = HexFormat.of().formatHex(rsi.outHandle().toByteArray());
@@ -268,10 +269,9 @@ public final class SimKernel implements AutoCloseable {
                 // the client an error notification at once.
                 log.accept("simkernel: no server context for handle " + handle
                         + " (its rsc downcall was refused or never written): authentication failed");
-                return new ReplyBuffer(0, GssException.GSS_S_FAILURE, 0, 0, new byte[0], new byte[0]);
+                return new ReplyBuffer(0, GssException.GSS_S_FAILURE, 0, 0, ByteString.empty(), ByteString.empty());
             }
-            return new ReplyBuffer(rsi.err(), rsi.major(), rsi.minor(), SEQ_WINDOW, rsi.outHandle().toByteArray(),
-                    rsi.outToken().toByteArray());
+            return new ReplyBuffer(rsi.err(), rsi.major(), rsi.minor(), SEQ_WINDOW, rsi.outHandle(), rsi.outToken());
         } catch (TimeoutException e) {
             throw new LskException("no rsi downcall within " + config.timeout(), Errno.ETIMEDOUT);
         } catch (InterruptedException e) {

@@ -70,7 +70,8 @@ class SimKernelUpcallTest {
                         ? SimKernelDowncallsTest.rsc72("sk", "default", HANDLE, SimKernelDowncallsTest.context())
                         : SimKernelDowncallsTest.rsc48("sk", HANDLE, SimKernelDowncallsTest.context()));
                 write(k, ParamPaths.RSI_DOWNCALL, SimKernelDowncallsTest.rsi(SimKernelDowncallsTest.RSI_MAGIC,
-                        line.hash(), 0, 0, 0, line.inHandle(), line.inToken(), HANDLE, new byte[] {7, 7}));
+                        line.hash(), 0, 0, 0, line.inHandle().toByteArray(), line.inToken().toByteArray(), HANDLE,
+                        new byte[] {7, 7}));
                 return line;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -93,13 +94,13 @@ class SimKernelUpcallTest {
             CompletableFuture<UpcallLine> line = answer(d, k, h72);
             ReplyBuffer r = k.secCtxInit(0x20001, "tank-MDT0000_UUID", TOKEN);
             assertEquals(0, r.major(), String.join("\n", log));
-            assertArrayEquals(HANDLE, r.handle());
-            assertArrayEquals(new byte[] {7, 7}, r.token());
+            assertArrayEquals(HANDLE, r.handle().toByteArray());
+            assertArrayEquals(new byte[] {7, 7}, r.token().toByteArray());
             assertEquals(SimKernel.SEQ_WINDOW, r.seqWindow());
             UpcallLine got = line.get(10, TimeUnit.SECONDS);
             assertEquals(NID, got.nid());
             assertEquals(0x20001, got.lustreSvc());
-            assertArrayEquals(TOKEN, got.inToken());
+            assertArrayEquals(TOKEN, got.inToken().toByteArray());
             Downcalls.Rsc ctx = k.serverContext(HANDLE).orElseThrow();
             assertEquals(h72 ? "default" : "", ctx.nodemap());
             assertArrayEquals(SimKernelDowncallsTest.context(), ctx.context().reveal());
@@ -117,7 +118,7 @@ class SimKernelUpcallTest {
             ReplyBuffer r = k.secCtxInit(0x20001, "tank-MDT0000_UUID", TOKEN);
             assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "failed at once, not by timeout");
             assertEquals(GssException.GSS_S_FAILURE, r.major());
-            assertEquals(0, r.handle().length);
+            assertEquals(0, r.handle().size());
             assertEquals(0, k.serverContextCount());
             assertTrue(log.stream().anyMatch(m -> m.contains("rsc downcall refused")), String.join("\n", log));
         }
@@ -150,7 +151,7 @@ class SimKernelUpcallTest {
             assertEquals(List.of(prog.toString(), "-c", "rsicache", "-r"), argv.subList(0, 4));
             UpcallLine line = UpcallLine.parse(argv.get(4).getBytes(StandardCharsets.US_ASCII));
             assertTrue(argv.get(4).endsWith("\n"));
-            assertArrayEquals(TOKEN, line.inToken());
+            assertArrayEquals(TOKEN, line.inToken().toByteArray());
             assertEquals(6, argv.size(), "five arguments (and the final separator)");
             List<String> env = Arrays.stream(Files.readString(out.resolve("env")).split("\0")).sorted().toList();
             assertEquals(List.of("HOME=/", "LSK_GETAUTH_NO_RESTART=1", "LSK_GETAUTH_STDERR=1",
