@@ -70,11 +70,29 @@ class SvcgssdActivationTest {
     /** A junk request; served once its error answer for {@code hash} is written. */
     void assertServes(Path sock, long hash) throws Exception {
         Files.write(rsi, new byte[0]);
-        try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+        try (SocketChannel c = connect(sock)) {
             c.write(ByteBuffer.wrap(SvcgssdPeerTest.line(hash).getBytes(StandardCharsets.US_ASCII)));
         }
         SvcgssdProcessTest.waitFor(() -> rsi.toFile().length() > 0, "the daemon's answer");
         assertEquals(hash, lsk.kernel.sim.SimDowncalls.rsi(Files.readAllBytes(rsi)).hash());
+    }
+
+    /**
+     * systemd-socket-activate creates the socket file at bind() and listens a moment later: a
+     * connect in between is refused, so retry that (and only that) for a while.
+     */
+    static SocketChannel connect(Path sock) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                return SocketChannel.open(UnixDomainSocketAddress.of(sock));
+            } catch (java.net.ConnectException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(20);
+            }
+        }
     }
 
     String log() {
