@@ -27,7 +27,6 @@ public final class Main {
         m.put("svcgssd", new lsk.gssd.SvcgssdCommand());
         m.put("simkernel", new lsk.kernel.sim.SimKernelCommand());
         m.put("abi", new lsk.kernel.AbiCommand());
-        m.put("bench", new lsk.bench.Bench());
         m.put("demo", new lsk.demo.Demo());
         return m;
     }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import lsk.cmd.Io;
-import lsk.Main;
 import org.junit.jupiter.api.Test;
 
 /** The bench command runs (one operation per measurement: no timing is checked) and names its lines. */
@@ -23,7 +22,7 @@ class BenchCommandTest {
     void tinyRunPrintsEveryMeasurement() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = Main.run(List.of("bench", "--tiny", "--no-process", "--threads", "2"), new Io(InputStream.nullInputStream(),
+        int rc = new Bench().run(List.of("--tiny", "--no-process", "--threads", "2"), new Io(InputStream.nullInputStream(),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 Path.of("").toAbsolutePath(), Map.of()));
         String o = out.toString(StandardCharsets.UTF_8);
@@ -54,8 +53,8 @@ class BenchCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Io io = new Io(InputStream.nullInputStream(), new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err, true, StandardCharsets.UTF_8), Path.of("").toAbsolutePath(), Map.of());
-        assertEquals(1, Main.run(List.of("bench", "--threads", "0"), io));
-        assertEquals(1, Main.run(List.of("bench", "--bogus"), io));
+        assertEquals(1, new Bench().run(List.of("--threads", "0"), io));
+        assertEquals(1, new Bench().run(List.of("--bogus"), io));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown option '--bogus'"));
     }
 
