@@ -122,7 +122,12 @@ public final class LgssKeyring implements Command {
         }
     }
 
-    private static Log openLog(Io io, ParamPaths paths) {
+    /**
+     * lgss_keyring's log: syslog ident lgss_keyring (stderr with env LSK_LOG_STDERR), at the
+     * level of sptlrpc/gss/lgss_keyring/debug_level (default warnings); the resident service
+     * logs the same way.
+     */
+    public static Log openLog(Io io, ParamPaths paths) {
         int level = Log.WARN;
         Optional<Path> p = paths.find(ParamPaths.KEYRING_DEBUG_LEVEL);
         if (p.isPresent()) {
