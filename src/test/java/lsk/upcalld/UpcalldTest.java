@@ -125,7 +125,7 @@ class UpcalldTest {
         try (SocketChannel c = connect(s.socketPath())) {
             c.write(ByteBuffer.wrap(FramesTest.req(argv(key, "r", "0"))));
             String inst = line(c);
-            assertTrue(inst.matches("INST 0x[0-9a-f]+ 0 " + s.link() + " 1\n"), inst + log);
+            assertTrue(inst.matches("INST 0x[0-9a-f]+ -3 " + s.link() + " 1\n"), inst + log);
             kc.link(key, s.link()); // what the native upcall does after instantiating
             c.write(ByteBuffer.wrap("DONE 0\n".getBytes(ISO_8859_1)));
             assertEquals("OK\n", line(c), log.toString());
