@@ -40,6 +40,10 @@ import lsk.kernel.TrustedPath;
  * touched. The entry file is 0600: the token in it is not for other users to read.
  */
 public final class RequestKeyEntry {
+    /** The native upcall's variable naming the negotiation service's socket. */
+    static final String ENV_UPCALLD_SOCKET = "LSK_UPCALLD_SOCKET";
+    static final String UPCALLD_SOCKET = "lgss_keyring.socket";
+
     /** Where request-key looks for entries and where handler directories go. */
     public record Places(Path requestKeyD, Path runBase) {
         public static final Places SYSTEM = new Places(Path.of("/etc/request-key.d"), Path.of("/run/lsk"));
@@ -129,6 +133,9 @@ public final class RequestKeyEntry {
         Path javaBin = javaBin();
         return install(places, kind, stem, "user", prefix, reliedOnBy(lgssKeyring), dir -> "#!/bin/sh\n"
                 + "export " + ParamPaths.ENV_ROOT + "=" + quote(paramRoot) + " LSK_LOG_STDERR=1\n"
+                // A negotiation service of this entry's own (started by the first upcall, on
+                // this simulated kernel); it exits once remove() deletes its socket.
+                + "export " + ENV_UPCALLD_SOCKET + "=" + quote(dir.resolve(UPCALLD_SOCKET)) + "\n"
                 + "PATH=" + quote(javaBin) + ":$PATH; export PATH\n"
                 + "exec " + quote(lgssKeyring) + " \"$@\" 2>>" + quote(dir.resolve(LOG)) + "\n");
     }
@@ -149,6 +156,11 @@ public final class RequestKeyEntry {
 
     private static Path javaBin() {
         return Path.of(System.getProperty("java.home"), "bin");
+    }
+
+    /** The socket of the entry's negotiation service, in its handler directory. */
+    public Path upcalldSocket() {
+        return dir.resolve(UPCALLD_SOCKET);
     }
 
     /** The handler's stderr (lgss_keyring logs there with LSK_LOG_STDERR). */

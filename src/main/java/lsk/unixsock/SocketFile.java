@@ -141,6 +141,14 @@ public final class SocketFile implements AutoCloseable {
         return path;
     }
 
+    /**
+     * Whether the path still names the socket this bound (always, for one systemd passed): once
+     * it was removed or replaced, no client can reach this socket any more.
+     */
+    public boolean stillReachable() {
+        return identity == null || identity.equals(identity(path));
+    }
+
     /** Closes the socket and removes its file if it is still ours. */
     @Override
     public void close() {

@@ -153,6 +153,12 @@ public final class Upcalld implements AutoCloseable {
                 sel.select(1000);
                 sel.selectedKeys().clear();
                 boolean any = acceptAll(server, h);
+                if (!any && busy.get() == 0 && !socket.stillReachable()) {
+                    // Removed or replaced (a test rig's cleanup, a newer instance): nobody can
+                    // connect any more, so holding memory until the idle timeout serves no one.
+                    log.log(Log.INFO, socket.path() + " was removed or replaced: exiting");
+                    break;
+                }
                 if (!any && idleFor(options.idleTimeout())) {
                     idle = true;
                     log.log(Log.INFO, "idle for " + options.idleTimeout().toSeconds() + " s: exiting");
