@@ -164,7 +164,7 @@ static int start_on_demand(struct upcall *u, const char **why)
 	}
 	fd = connect_service(u->sock, &err);
 	if (fd < 0 && (exe = launcher()) != NULL && (watcher = start_service(exe, u->sock)) > 0) {
-		deadline = now_ms() + UPCALL_DEADLINE_MS;
+		deadline = now_ms() + UPCALL_START_MS;
 		while (fd < 0 && now_ms() < deadline) {
 			sleep_ms(UPCALL_POLL_MS);
 			fd = connect_service(u->sock, &err);

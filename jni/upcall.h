@@ -18,6 +18,10 @@
 #define UPCALL_STAMP_F2 "lgss_keyring.f2.stamp"
 /* Every wait of N: one message read, the service's start, the lock. */
 #define UPCALL_DEADLINE_MS 5000
+/* How long the upcall that starts the service waits for its socket: a JVM start on a
+ * loaded node took over 5 s. Upcalls queued on the start lock wait longer than that. */
+#define UPCALL_START_MS 15000
+#define UPCALL_LOCK_WAIT_MS (UPCALL_START_MS + 2000)
 #define UPCALL_POLL_MS 10
 
 void ulog(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -132,7 +132,7 @@ static int run_file_open(int dirfd, const char *name)
 
 int lock_take(int dirfd)
 {
-	long deadline = now_ms() + UPCALL_DEADLINE_MS;
+	long deadline = now_ms() + UPCALL_LOCK_WAIT_MS;
 	int fd = run_file_open(dirfd, UPCALL_LOCK);
 
 	if (fd < 0) {
@@ -320,7 +320,7 @@ pid_t start_service(const char *exe, const char *socket_path)
 	 * alarm ends it once N has stopped waiting. */
 	if (setsid() < 0)
 		_exit(1);
-	alarm(UPCALL_DEADLINE_MS / 1000 + 2);
+	alarm(UPCALL_START_MS / 1000 + 2);
 	pid = fork();
 	if (pid < 0)
 		_exit(1);
