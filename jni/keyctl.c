@@ -135,3 +135,11 @@ int64_t lsk_keyctl_invalidate(int32_t key)
 {
 	return lsk_ret(syscall(SYS_keyctl, KEYCTL_INVALIDATE, key));
 }
+
+/* KEYCTL_JOIN_SESSION_KEYRING: name NULL makes a fresh anonymous session
+ * keyring for the calling thread (threads it creates later inherit it);
+ * returns its serial. */
+int64_t lsk_keyctl_join_session_keyring(const char *name)
+{
+	return lsk_ret(syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name));
+}

@@ -24,6 +24,7 @@ public final class Main {
         m.put("initiate", HandshakeTools.initiate());
         m.put("lgss_keyring", new lsk.upcall.LgssKeyring());
         m.put("lsvcgssd", new lsk.gssd.SvcgssdCommand());
+        m.put("lgss_keyringd", new lsk.upcalld.UpcalldCommand());
         m.put("svcgssd", new lsk.gssd.SvcgssdCommand());
         m.put("simkernel", new lsk.kernel.sim.SimKernelCommand());
         m.put("abi", new lsk.kernel.AbiCommand());

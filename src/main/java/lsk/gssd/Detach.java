@@ -1,5 +1,8 @@
 package lsk.gssd;
 
+import lsk.unixsock.DaemonNative;
+import lsk.unixsock.Activation;
+
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -24,6 +27,8 @@ import lsk.cmd.Io;
 final class Detach {
     /** Set in the child's environment to the parent's working directory (for relative options). */
     static final String ENV_CHILD = "LSK_SVCGSSD_DETACHED";
+    /** Set for the detached child: its stdin is the listening socket systemd passed. */
+    static final String ENV_LISTEN_STDIN = "LSK_SVCGSSD_LISTEN_STDIN";
     static final String READY = "lsvcgssd-status ready";
     static final String STATUS = "lsvcgssd-status exit ";
 
@@ -90,9 +95,9 @@ final class Detach {
         pb.environment().remove(Activation.LISTEN_FDS);
         pb.environment().remove(Activation.LISTEN_FDNAMES);
         if (passedSocket) {
-            pb.environment().put(Activation.ENV_STDIN, "1");
+            pb.environment().put(ENV_LISTEN_STDIN, "1");
         } else {
-            pb.environment().remove(Activation.ENV_STDIN);
+            pb.environment().remove(ENV_LISTEN_STDIN);
         }
         Process child;
         try {

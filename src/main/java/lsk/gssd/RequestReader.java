@@ -1,5 +1,7 @@
 package lsk.gssd;
 
+import lsk.unixsock.Peers;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;

@@ -1,5 +1,8 @@
 package lsk.gssd;
 
+import lsk.unixsock.DaemonNative;
+import lsk.unixsock.SocketDir;
+
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,11 @@
 package lsk.gssd;
 
+import lsk.unixsock.DaemonNative;
+import lsk.unixsock.SocketFile;
+import lsk.unixsock.SocketDir;
+import lsk.unixsock.Peers;
+import lsk.unixsock.Activation;
+
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
@@ -28,7 +34,7 @@ import lsk.kernel.LustreKernel;
  */
 public final class Svcgssd implements AutoCloseable {
     /** The default socket's directory: root's, mode 0700 ({@link SocketDir}). */
-    public static final Path DEFAULT_DIR = Path.of("/run/lsk");
+    public static final Path DEFAULT_DIR = SocketDir.RUN_LSK;
     /** Where lsk's l_getauth (target/native/l_getauth) sends requests. */
     public static final Path DEFAULT_SOCKET = DEFAULT_DIR.resolve("svcgssd.socket");
     /**

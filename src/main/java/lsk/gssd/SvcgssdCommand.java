@@ -1,5 +1,9 @@
 package lsk.gssd;
 
+import lsk.unixsock.DaemonNative;
+import lsk.unixsock.SocketFile;
+import lsk.unixsock.Activation;
+
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
@@ -97,7 +101,7 @@ public final class SvcgssdCommand implements Command {
             if (sys.lsk_no_core_dumps() < 0) {
                 io.err().println(NAME + ": warning: cannot disable core dumps");
             }
-            passed = child ? "1".equals(io.env().get(Activation.ENV_STDIN)) : Activation.take(io.env(), sys);
+            passed = child ? "1".equals(io.env().get(Detach.ENV_LISTEN_STDIN)) : Activation.take(io.env(), sys, NAME, "lsvcgss.socket");
         } catch (LskException e) {
             io.err().println(NAME + ": " + e.getMessage());
             return 1;

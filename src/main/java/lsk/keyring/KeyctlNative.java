@@ -50,4 +50,6 @@ interface KeyctlNative extends Library {
     long lsk_keyctl_assume_authority(int key);
 
     long lsk_keyctl_invalidate(int key);
+
+    long lsk_keyctl_join_session_keyring(byte[] name);
 }

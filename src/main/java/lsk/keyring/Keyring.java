@@ -143,6 +143,15 @@ public final class Keyring {
         check("unlink", key, lib.lsk_keyctl_unlink(key, keyring));
     }
 
+    /**
+     * KEYCTL_JOIN_SESSION_KEYRING with no name: a fresh anonymous session keyring for the
+     * calling thread, and for the threads it starts afterwards (credentials are per thread);
+     * returns its serial. What is linked there is possessed by those threads.
+     */
+    public int joinNewSessionKeyring() throws KeyringException {
+        return serial("join_session_keyring", 0, lib.lsk_keyctl_join_session_keyring(null));
+    }
+
     // ---- reading keys
 
     /** KEYCTL_GET_KEYRING_ID: the real serial of a special keyring id. */

@@ -13,7 +13,7 @@ import lsk.sk.KeyPerm;
  * (empty payload for {@code lgssc}; root credentials in no keyring, user credentials in the
  * user keyring), with the permissions the background negotiation needs to update it.
  */
-final class KeyInstantiation {
+public final class KeyInstantiation {
     /** Key types whose payload may be empty at instantiation; others (tests use "user") get one byte. */
     static final String KEY_TYPE = "lgssc";
     /**
@@ -25,7 +25,32 @@ final class KeyInstantiation {
     /** Read for possessor and user: lets the requester of a non-lgssc key see the context. */
     static final int READABLE = KeyPerm.POS_READ | KeyPerm.USR_READ;
 
+    /**
+     * What instantiating a key takes, as values (the native upcall carries them out for the
+     * resident service): the permissions to set (0: leave them), the keyring to link it into (0:
+     * none) and the length of its zero-filled placeholder payload.
+     */
+    public record Plan(int perm, int destKeyring, int payloadLength) {
+    }
+
     private KeyInstantiation() {
+    }
+
+    /**
+     * The plan for {@code a}, instantiated by a process of uid {@code instantiatorUid}: user
+     * credentials go to that process's user keyring, so they must be its own.
+     */
+    public static Plan plan(UpcallArgs a, int instantiatorUid) throws LskException {
+        CalloutInfo co = a.callout();
+        int ring = 0;
+        if (!co.rootCred()) {
+            if (co.uid() != instantiatorUid) {
+                throw new LskException("user credentials for uid " + co.uid()
+                        + " need an identity switch, not supported", Errno.EOPNOTSUPP);
+            }
+            ring = Keyring.USER;
+        }
+        return new Plan(permissions(co, a.type()), ring, a.type().equals(KEY_TYPE) ? 0 : 1);
     }
 
     /** The permissions set on a key of {@code type}; 0 (left as they are) for root's lgssc keys. */
@@ -44,22 +69,13 @@ final class KeyInstantiation {
 
     /** Sets the permissions and instantiates the key, logged at trace level. */
     static void instantiate(UpcallArgs a, Keyring kc, Log log) throws LskException {
-        CalloutInfo co = a.callout();
-        int ring = 0;
-        if (!co.rootCred()) {
-            if (co.uid() != currentUid()) {
-                throw new LskException("user credentials for uid " + co.uid()
-                        + " need an identity switch, not supported", Errno.EOPNOTSUPP);
-            }
-            ring = Keyring.USER;
+        Plan p = plan(a, currentUid());
+        if (p.perm() != 0) {
+            kc.setPerm(a.keyId(), p.perm());
         }
-        int perm = permissions(co, a.type());
-        if (perm != 0) {
-            kc.setPerm(a.keyId(), perm);
-        }
-        boolean lgssc = a.type().equals(KEY_TYPE);
-        kc.instantiate(a.keyId(), lgssc ? new byte[0] : new byte[1], ring);
-        log.log(Log.TRACE, "instantiated kernel key " + String.format("%08x", a.keyId()) + " in keyring " + ring);
+        kc.instantiate(a.keyId(), new byte[p.payloadLength()], p.destKeyring());
+        log.log(Log.TRACE, "instantiated kernel key " + String.format("%08x", a.keyId()) + " in keyring "
+                + p.destKeyring());
     }
 
     private static int currentUid() {

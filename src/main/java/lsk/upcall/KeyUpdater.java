@@ -51,9 +51,13 @@ public final class KeyUpdater {
         };
     }
 
-    /** First wait, doubled up to {@code max}, until {@code giveUpAfter} would be passed. */
+    /**
+     * First wait, doubled up to {@code max}, until {@code giveUpAfter} would be passed. The first
+     * wait is short: the kernel's request_key() binds the context a few milliseconds after the
+     * upcall exits, and the resident service is usually there first.
+     */
     public record Backoff(Duration first, Duration max, Duration giveUpAfter) {
-        public static final Backoff DEFAULT = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2),
+        public static final Backoff DEFAULT = new Backoff(Duration.ofMillis(10), Duration.ofSeconds(2),
                 Duration.ofSeconds(60));
     }
 

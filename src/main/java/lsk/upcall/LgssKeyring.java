@@ -34,8 +34,6 @@ import lsk.keyring.KeyringException;
 public final class LgssKeyring implements Command {
     public static final String NEGOTIATE = "--negotiate";
     public static final String ENV_FOREGROUND = "LSK_UPCALL_FOREGROUND";
-    /** How long a refused key stays negative (the kernel's default key_negative_timeout). */
-    static final int REJECT_SECONDS = 60;
 
     @Override
     public int run(List<String> argv, Io io) {
@@ -69,28 +67,18 @@ public final class LgssKeyring implements Command {
     }
 
     private int request(boolean child, UpcallArgs a, Log log, ParamPaths paths, Io io, Spawn spawn) {
-        CalloutInfo co = a.callout();
         String kid = String.format("%08x", a.keyId());
-        if (!a.rootContextAllowed()) {
-            log.log(Log.ERR, "key " + kid + ": refused: a root context (callout flags '" + co.flagLetters()
-                    + "', uid " + Integer.toUnsignedString(co.uid()) + ") for requester uid "
-                    + Integer.toUnsignedString(a.uid()) + "; " + (child ? "not negotiated" : reject(a.keyId())));
-            return 1;
-        }
-        if (!co.mech().equals("sk")) {
-            // scripts/lgss_keyring hands these to Lustre's own lgss_keyring when it is installed.
-            log.log(Log.ERR, "key " + kid + ": unsupported mech: " + co.mech() + " (lsk handles sk only)");
+        if (Admission.screen(a, log, k -> child ? "not negotiated" : reject(k)).isPresent()) {
             return 1;
         }
         LustreKernel kernel;
         Keyring kc;
         try {
             kernel = LustreKernel.detect(paths, io.env(), null);
-            co.checkFor(kernel.abi());
+            if (Admission.checkAbi(a, kernel.abi(), log).isPresent()) {
+                return 1;
+            }
             kc = Keyring.open();
-        } catch (DecodeException e) {
-            log.log(Log.ERR, "key " + kid + ": invalid " + e.getMessage());
-            return 1;
         } catch (LskException e) {
             log.log(Log.ERR, "key " + kid + ": " + e.getMessage());
             return 1;
@@ -99,11 +87,7 @@ public final class LgssKeyring implements Command {
         if (child) {
             return negotiation.whenReleased(io.in());
         }
-        log.log(Log.INFO, "key " + kid + ", desc " + a.description() + ", ugid " + a.uid() + ":" + a.gid()
-                + ", sring " + a.sessionKeyring() + ", coinfo " + a.calloutText());
-        boolean prepared = ClientKeys.find(co, kc, log).isPresent();
-        if (!prepared && co.rootCred()) {
-            log.log(Log.ERR, "key " + kid + ": no SK key for " + co.targetUuid());
+        if (Admission.admit(a, kc, log).isPresent()) {
             return 1;
         }
         try {
@@ -131,14 +115,19 @@ public final class LgssKeyring implements Command {
      */
     private static String reject(int key) {
         try {
-            Keyring.open().reject(key, REJECT_SECONDS, Errno.EKEYREJECTED, 0);
+            Keyring.open().reject(key, Admission.REJECT_SECONDS, Errno.EKEYREJECTED, 0);
             return "key rejected";
         } catch (KeyringException | RuntimeException | UnsatisfiedLinkError e) {
             return "key not rejected: " + e.getMessage();
         }
     }
 
-    private static Log openLog(Io io, ParamPaths paths) {
+    /**
+     * lgss_keyring's log: syslog ident lgss_keyring (stderr with env LSK_LOG_STDERR), at the
+     * level of sptlrpc/gss/lgss_keyring/debug_level (default warnings); the resident service
+     * logs the same way.
+     */
+    public static Log openLog(Io io, ParamPaths paths) {
         int level = Log.WARN;
         Optional<Path> p = paths.find(ParamPaths.KEYRING_DEBUG_LEVEL);
         if (p.isPresent()) {

@@ -1,5 +1,8 @@
 package lsk.gssd;
 
+
+import lsk.unixsock.DaemonNative;
+
 import java.nio.file.Path;
 
 /** Child process of {@link SingleInstanceTest}: tries the lock-file guard, prints held or busy. */

@@ -1,5 +1,8 @@
 package lsk.gssd;
 
+
+import lsk.unixsock.DaemonNative;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

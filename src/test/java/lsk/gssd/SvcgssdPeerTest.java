@@ -1,5 +1,8 @@
 package lsk.gssd;
 
+
+import lsk.unixsock.SocketDir;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

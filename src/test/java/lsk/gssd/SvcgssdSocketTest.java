@@ -1,5 +1,9 @@
 package lsk.gssd;
 
+
+import lsk.unixsock.DaemonNative;
+import lsk.unixsock.SocketFile;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

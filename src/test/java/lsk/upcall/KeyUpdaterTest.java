@@ -83,8 +83,8 @@ class KeyUpdaterTest {
         updater(keys).update(0x1234, payload);
         assertEquals(5, keys.updates.size());
         keys.updates.forEach(p -> assertArrayEquals(payload, p));
-        assertEquals(List.of(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200),
-                Duration.ofMillis(400)), clock.sleeps);
+        assertEquals(List.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40),
+                Duration.ofMillis(80)), clock.sleeps);
         assertTrue(logs.stream().noneMatch(m -> m.startsWith(Log.ERR + " ")), logs.toString());
     }
 

@@ -1,4 +1,4 @@
-package lsk.gssd;
+package lsk.unixsock;
 
 import lsk.base.Errno;
 import java.io.IOException;
@@ -11,13 +11,15 @@ import java.util.Map;
 import lsk.base.LskException;
 
 /**
- * The directory of the daemon's default socket ({@link Svcgssd#DEFAULT_DIR}): root's alone, so
+ * The directory of the daemons' default sockets ({@link #RUN_LSK}): root's alone, so
  * no other user can squat the socket path, replace the socket or even reach it. Created 0700 when
  * missing; an existing one must be a real directory (not a link), owned by the daemon's user
  * (root: only root can create or change entries in /run, so what is checked stays true), mode
  * 0700.
  */
-final class SocketDir {
+public final class SocketDir {
+    /** lsvcgssd's and lgss_keyringd's default socket directory. */
+    public static final Path RUN_LSK = Path.of("/run/lsk");
     static final int MODE = 0700;
     private static final int ELOOP = 40;
     private static final int ENOTDIR = 20;
@@ -27,7 +29,7 @@ final class SocketDir {
     }
 
     /** @param owner the daemon's effective uid, which must own the directory (0 in production) */
-    static void secure(Path dir, long owner) throws LskException {
+    public static void secure(Path dir, long owner) throws LskException {
         try {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (FileAlreadyExistsException e) {
@@ -53,8 +55,8 @@ final class SocketDir {
         int mode = (Integer) a.get("mode") & 07777;
         if (uid != owner || mode != MODE) {
             throw new LskException(dir + " is owned by uid " + uid + " with mode " + Integer.toOctalString(mode)
-                    + "; the socket directory must be uid " + owner + "'s with mode 700 (remove it and let lsvcgssd"
-                    + " create it)", EPERM);
+                    + "; the socket directory must be uid " + owner + "'s with mode 700 (remove it and let the"
+                    + " daemon create it)", EPERM);
         }
     }
 }

@@ -1,4 +1,4 @@
-package lsk.gssd;
+package lsk.unixsock;
 
 import lsk.base.Errno;
 import java.io.IOException;
@@ -19,7 +19,7 @@ import lsk.base.LskException;
  * root), and the daemon's own user (root in production; a simulated kernel's test daemon may run
  * as another). The uid is the kernel's SO_PEERCRED for the connection, fixed at connect time.
  */
-final class Peers {
+public final class Peers {
     private final Set<UserPrincipal> allowed;
 
     private Peers(Set<UserPrincipal> allowed) {
@@ -27,7 +27,7 @@ final class Peers {
     }
 
     /** Root and {@code euid}. */
-    static Peers rootAnd(long euid) throws LskException {
+    public static Peers rootAnd(long euid) throws LskException {
         UserPrincipalLookupService users = FileSystems.getDefault().getUserPrincipalLookupService();
         try {
             // By number: a principal compares by uid, and a numeric name that no account has is
@@ -40,7 +40,7 @@ final class Peers {
     }
 
     /** The peer's user when it may not send requests; empty when it may. */
-    Optional<String> refused(SocketChannel c) {
+    public Optional<String> refused(SocketChannel c) {
         UnixDomainPrincipal p;
         try {
             p = c.getOption(ExtendedSocketOptions.SO_PEERCRED);

@@ -1,4 +1,4 @@
-package lsk.gssd;
+package lsk.unixsock;
 
 import lsk.base.Errno;
 import java.io.IOException;
@@ -29,9 +29,9 @@ import lsk.cmd.Log;
  * replaced. On close the file is removed only if it is still the one this process bound (same
  * device and inode); a socket systemd passed is systemd's and stays.
  */
-final class SocketFile implements AutoCloseable {
-    static final int ENOTSOCK = 88;
-    static final int EADDRINUSE = 98;
+public final class SocketFile implements AutoCloseable {
+    public static final int ENOTSOCK = 88;
+    public static final int EADDRINUSE = 98;
     static final int EEXIST = 17;
     static final int ENAMETOOLONG = 36;
     static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-------");
@@ -49,9 +49,9 @@ final class SocketFile implements AutoCloseable {
         this.identity = identity;
     }
 
-    static SocketFile bind(Path path, int backlog, DaemonNative sys, Log log) throws LskException {
+    public static SocketFile bind(Path path, int backlog, DaemonNative sys, Log log) throws LskException {
         Path dir = path.toAbsolutePath().getParent();
-        if (dir.equals(Svcgssd.DEFAULT_DIR) || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+        if (dir.equals(SocketDir.RUN_LSK) || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             SocketDir.secure(dir, sys.lsk_geteuid());
         }
         byte[] rnd = new byte[4];
@@ -106,7 +106,7 @@ final class SocketFile implements AutoCloseable {
      * The socket systemd passed (lsvcgss.socket: SocketMode=0600 in a 0700 directory). A looser
      * mode is narrowed to 0600, with a log line.
      */
-    static SocketFile inherited(ServerSocketChannel ch, Log log) throws LskException {
+    public static SocketFile inherited(ServerSocketChannel ch, Log log) throws LskException {
         Path path = pathOf(ch);
         try {
             if (!Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS).equals(MODE)
@@ -122,7 +122,7 @@ final class SocketFile implements AutoCloseable {
     }
 
     /** The file a listening Unix socket is bound to. */
-    static Path pathOf(ServerSocketChannel ch) throws LskException {
+    public static Path pathOf(ServerSocketChannel ch) throws LskException {
         try {
             if (ch.getLocalAddress() instanceof UnixDomainSocketAddress a && !a.getPath().toString().isEmpty()) {
                 return a.getPath();
@@ -133,11 +133,11 @@ final class SocketFile implements AutoCloseable {
         throw new LskException("the passed socket is not bound to a path", Errno.EINVAL);
     }
 
-    ServerSocketChannel channel() {
+    public ServerSocketChannel channel() {
         return channel;
     }
 
-    Path path() {
+    public Path path() {
         return path;
     }
 

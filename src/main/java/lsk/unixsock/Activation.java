@@ -1,4 +1,4 @@
-package lsk.gssd;
+package lsk.unixsock;
 
 import lsk.base.Errno;
 import java.io.IOException;
@@ -8,17 +8,16 @@ import java.util.Map;
 import lsk.base.LskException;
 
 /**
- * systemd socket activation (lsvcgss.socket): systemd binds the socket and passes it as fd 3,
- * naming this process in LISTEN_PID. The shim moves it to fd 0, where the JVM's
- * {@link System#inheritedChannel()} wraps it as a channel the selector can use; a daemonizing
- * start hands the same fd 0 to its detached child, marked by {@link #ENV_STDIN}.
+ * systemd socket activation (lsvcgss.socket, lsk-keyringd.socket): systemd binds the socket and
+ * passes it as fd 3, naming this process in LISTEN_PID. The shim moves it to fd 0, where the
+ * JVM's {@link System#inheritedChannel()} wraps it as a channel the selector can use; a
+ * daemonizing start hands the same fd 0 to its detached child (lsvcgssd marks it in its own
+ * environment variable).
  */
-final class Activation {
-    static final String LISTEN_PID = "LISTEN_PID";
-    static final String LISTEN_FDS = "LISTEN_FDS";
-    static final String LISTEN_FDNAMES = "LISTEN_FDNAMES";
-    /** Set for the detached child: its stdin is the listening socket. */
-    static final String ENV_STDIN = "LSK_SVCGSSD_LISTEN_STDIN";
+public final class Activation {
+    public static final String LISTEN_PID = "LISTEN_PID";
+    public static final String LISTEN_FDS = "LISTEN_FDS";
+    public static final String LISTEN_FDNAMES = "LISTEN_FDNAMES";
 
     private Activation() {
     }
@@ -27,15 +26,15 @@ final class Activation {
      * True when systemd passed this process its socket, which is then at fd 0. Variables meant
      * for another process (LISTEN_PID not ours) are ignored, as sd_listen_fds does.
      */
-    static boolean take(Map<String, String> env, DaemonNative sys) throws LskException {
+    public static boolean take(Map<String, String> env, DaemonNative sys, String name, String unit) throws LskException {
         String pid = env.get(LISTEN_PID);
         String fds = env.get(LISTEN_FDS);
         if (pid == null || fds == null || !pid.equals(Long.toString(ProcessHandle.current().pid()))) {
             return false;
         }
         if (!fds.equals("1")) {
-            throw new LskException("systemd passed " + fds + " sockets; lsvcgssd listens on exactly one"
-                    + " (one ListenStream= in lsvcgss.socket)", Errno.EINVAL);
+            throw new LskException("systemd passed " + fds + " sockets; " + name + " listens on exactly one"
+                    + " (one ListenStream= in " + unit + ")", Errno.EINVAL);
         }
         long rc = sys.lsk_take_listen_fd();
         if (rc < 0) {
@@ -46,7 +45,7 @@ final class Activation {
     }
 
     /** The listening socket at fd 0. */
-    static ServerSocketChannel channel() throws LskException {
+    public static ServerSocketChannel channel() throws LskException {
         Channel c;
         try {
             c = System.inheritedChannel();

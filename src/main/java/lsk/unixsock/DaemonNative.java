@@ -1,4 +1,4 @@
-package lsk.gssd;
+package lsk.unixsock;
 
 import lsk.base.Errno;
 import com.sun.jna.Library;
@@ -6,8 +6,8 @@ import com.sun.jna.Native;
 import lsk.base.LskException;
 
 /**
- * JNA binding of the daemon part of the native shim (jni/daemon.c): what lsvcgssd needs of its
- * process that Java does not offer. Functions return a value &gt;= 0 on success, -errno on failure.
+ * JNA binding of the daemon part of the native shim (jni/daemon.c): what lsvcgssd and lgss_keyringd need
+ * of their process that Java does not offer. Functions return a value &gt;= 0 on success, -errno on failure.
  */
 public interface DaemonNative extends Library {
     /** The C daemon's guard: SysV semaphore {@code key}; -EAGAIN while another process holds it. */
