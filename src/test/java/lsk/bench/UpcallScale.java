@@ -53,14 +53,23 @@ final class UpcallScale {
                     ? List.of(UpcallRig.Route.JVM, UpcallRig.Route.FALLBACK, UpcallRig.Route.SERVICE)
                     : List.of(UpcallRig.Route.JVM);
             for (UpcallRig.Route r : routes) {
-                for (String phase : List.of("cold", "warm")) {
-                    report(r, phase, batch(rig, r, n, timeout));
-                    // The next batch starts from quiet: the negotiators of this one gone (the service stays).
-                    UpcallProcesses.awaitQuiet(rig.marker, r == UpcallRig.Route.SERVICE, Duration.ofSeconds(30));
-                }
-                single(rig, r, quick ? 5 : 11, timeout);
-                if (r == UpcallRig.Route.SERVICE) {
-                    UpcallProcesses.stopAll(rig.marker, Duration.ofSeconds(10));
+                try {
+                    for (String phase : List.of("cold", "warm")) {
+                        report(r, phase, batch(rig, r, n, timeout));
+                        // The next batch starts from quiet: the negotiators of this one gone (the service stays).
+                        UpcallProcesses.awaitQuiet(rig.marker, r == UpcallRig.Route.SERVICE, Duration.ofSeconds(30));
+                    }
+                    single(rig, r, quick ? 5 : 11, timeout);
+                } catch (IllegalStateException e) {
+                    // One route failing (a context missing) must not hide the figures of the others.
+                    String m = e.getMessage();
+                    summary.add("upcalls, " + r.name().toLowerCase(Locale.ROOT) + ": FAILED: "
+                            + (m.length() > 2000 ? m.substring(0, 2000) + "..." : m));
+                    UpcallProcesses.awaitQuiet(rig.marker, false, Duration.ofSeconds(30));
+                } finally {
+                    if (r == UpcallRig.Route.SERVICE) {
+                        UpcallProcesses.stopAll(rig.marker, Duration.ofSeconds(10));
+                    }
                 }
             }
             if (!rig.hasNativeUpcall()) {

@@ -95,6 +95,11 @@ final class ServiceRig implements AutoCloseable {
 
     /** Starts the service on this rig's socket in the foreground, logging to service.log, and waits for its socket. */
     Process startService(String... args) throws Exception {
+        return startServiceAt(socket, args);
+    }
+
+    /** As {@link #startService}, on another socket path. */
+    Process startServiceAt(Path socket, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(E2eRig.basedir().resolve("scripts/lsk").toString(), SERVICE, "-f",
                 "--socket", socket.toString()));
         cmd.addAll(List.of(args));

@@ -100,12 +100,19 @@ class UpcallServiceE2eIT {
             LocalUser.Result r = u.exec("perl", "-MIO::Socket::UNIX", "-e", CONNECT, s.socket.toString());
             assertTrue(r.exit() != 0 && r.output().contains("Permission denied"), r.exit() + ": " + r.output());
 
-            Files.setPosixFilePermissions(s.runDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.setPosixFilePermissions(s.socket, PosixFilePermissions.fromString("rw-rw-rw-"));
-            r = u.exec("perl", "-MIO::Socket::UNIX", "-e", CONNECT, s.socket.toString());
+            // /run/lsk is root's 0700 too: a second service on a socket the user can reach.
+            Path open = tmp.resolve("open");
+            Files.createDirectory(open);
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path sock = open.resolve("lgss_keyring.socket");
+            s.startServiceAt(sock);
+            Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-rw-rw-"));
+            r = u.exec("perl", "-MIO::Socket::UNIX", "-e", CONNECT, sock.toString());
             assertEquals(3, r.exit(), "connected, and the service must close without a byte: " + r.output()
                     + "; " + ServiceRig.read(s.serviceLog()));
-            Files.setPosixFilePermissions(s.runDir, PosixFilePermissions.fromString("rwx------"));
+            assertTrue(ServiceRig.read(s.serviceLog()).contains(u.name()) || ServiceRig.read(s.serviceLog())
+                    .contains(Integer.toString(u.uid())), "the refusal is logged: " + ServiceRig.read(s.serviceLog()));
             // Root is still served.
             s.await(s.request("after-refusal"));
         }
