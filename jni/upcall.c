@@ -9,9 +9,10 @@
  *   N -> S  DONE <0 | -errno>\n      (after SETPERM, INSTANTIATE, LINK)
  *   S -> N  OK\n                     (S possesses the key; N exits 0)
  *
- * Every message is at most 8 KiB, every read has a 5 s deadline. All policy
- * (validation, permissions, keyrings, log lines of refusals) is the
- * service's; N checks only what decides where the upcall goes. It never
+ * Every message is at most 8 KiB, every read has a 5 s deadline. INST's dest
+ * and link are keyring ids (0 = no dest; a negative dest, KEY_SPEC_*, names N's
+ * own keyring). All policy (validation, permissions, keyrings, log lines of
+ * refusals) is the service's; N checks only what decides where the upcall goes. It never
  * sees key material. When the service cannot be used N falls back to the
  * JVM paths through LSK_LAUNCHER (scripts/lsk), logging once a minute:
  *   F1 before the key is instantiated: exec "lsk lgss_keyring <argv>";
@@ -275,10 +276,7 @@ static const char *hex32(const char *s, unsigned long *out)
 	return s;
 }
 
-static const char *space(const char *p)
-{
-	return p != NULL && *p == ' ' ? p + 1 : NULL;
-}
+static const char *space(const char *p) { return p != NULL && *p == ' ' ? p + 1 : NULL; }
 
 static long kctl(int op, long a, long b, long c, long d)
 {
@@ -287,10 +285,8 @@ static long kctl(int op, long a, long b, long c, long d)
 
 static void bye(struct upcall *u, int fd)
 {
-	if (fd >= 0)
-		close(fd);
-	if (u->dirfd >= 0)
-		close(u->dirfd);
+	close(fd); /* -1: EBADF, harmless */
+	close(u->dirfd);
 }
 
 /* Logs a fallback at most once a minute per node. */
@@ -316,12 +312,10 @@ static int f1(struct upcall *u, int fd)
 int main(int argc, char *argv[])
 {
 	struct upcall u = { argv + 1, argc - 1, 0, getenv(UPCALL_ENV_SOCKET), -1, "" };
-	static const char zeros[MAX_PLEN];
-	static char buf[MAX_MSG];
+	static char zeros[MAX_PLEN], buf[MAX_MSG];
 	const char *why = NULL, *p;
-	long long dest, link, plen, secs, err;
+	long long dest, link, plen, secs, err, rc = 0;
 	unsigned long perm;
-	long rc = 0;
 	int fd, len;
 
 	for (fd = 0; fd <= 2; fd++) /* a usermode helper may start without them */
@@ -364,13 +358,18 @@ int main(int argc, char *argv[])
 		fallback_log(&u, UPCALL_STAMP_F1, "the JVM upcall runs", "unexpected answer");
 		return f1(&u, fd);
 	}
-	if (perm != 0 && (rc = kctl(KEYCTL_SETPERM, u.key, (long)perm, 0, 0)) < 0)
+	/* A negative dest is N's own keyring (KEY_SPEC_*): by serial, since at
+	 * instantiation the kernel reads it as the requester's destination.
+	 * (The lgssc type links the key into N's session keyring itself.) */
+	if (dest < 0 && (dest = syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, (long)dest, 0L)) < 0)
+		rc = -errno, why = "get keyring id";
+	else if (perm != 0 && (rc = kctl(KEYCTL_SETPERM, u.key, (long)perm, 0, 0)) < 0)
 		why = "setperm";
 	else if ((rc = kctl(KEYCTL_INSTANTIATE, u.key, (long)zeros, (long)plen, (long)dest)) < 0)
 		why = "instantiate";
 	else if ((rc = kctl(KEYCTL_LINK, u.key, (long)link, 0, 0)) < 0)
 		why = "link";
-	len = snprintf(buf, MAX_MSG, "DONE %ld\n", rc);
+	len = snprintf(buf, MAX_MSG, "DONE %lld\n", rc);
 	if (rc < 0) {
 		/* As the Java upcall's line for a failed instantiation. */
 		ulog(LOG_ERR, "instantiate key %08x: keyctl %s on key %d failed: %s", (unsigned)u.key, why, u.key,
@@ -392,7 +391,8 @@ int main(int argc, char *argv[])
 		close(u.dirfd);
 	p = launcher();
 	if (p == NULL || spawn_negotiator(p, u.args, u.n) < 0) {
-		ulog(LOG_ERR, "key %08x: can't start negotiation: %s", (unsigned)u.key, p ? strerror(errno) : "no launcher");
+		ulog(LOG_ERR, "key %08x: can't start negotiation: %s", (unsigned)u.key,
+		     p ? strerror(errno) : "no launcher");
 		return 1;
 	}
 	return 0;

@@ -53,6 +53,20 @@ public final class KeyInstantiation {
         return new Plan(permissions(co, a.type()), ring, a.type().equals(KEY_TYPE) ? 0 : 1);
     }
 
+    /**
+     * The plan the resident service hands the native upcall. The kernel's lgssc type links a root
+     * key into the upcall's session keyring as it is instantiated; other types (tests use "user")
+     * are given that link here (a negative keyring is the upcall's own), so that the upcall still
+     * possesses the key when it links it into the service's keyring.
+     */
+    public static Plan planForUpcall(UpcallArgs a, int instantiatorUid) throws LskException {
+        Plan p = plan(a, instantiatorUid);
+        if (p.destKeyring() == 0 && !a.type().equals(KEY_TYPE)) {
+            return new Plan(p.perm(), Keyring.SESSION, p.payloadLength());
+        }
+        return p;
+    }
+
     /** The permissions set on a key of {@code type}; 0 (left as they are) for root's lgssc keys. */
     static int permissions(CalloutInfo co, String type) {
         boolean lgssc = type.equals(KEY_TYPE);

@@ -22,8 +22,19 @@ final class ServiceKeyring {
 
     /** Joins a fresh session keyring on the calling thread and checks it; its serial. */
     static int join(Keyring kc, long euid) throws LskException {
+        int starter = starterSession(kc);
         int ring = kc.joinNewSessionKeyring();
         kc.setPerm(ring, PERM);
+        if (starter != 0) {
+            // Client keys loaded into the starter's session keyring stay found where that keyring
+            // grants link (searches recurse into it); otherwise, and under systemd, the client
+            // keys must be in root's user keyring, which is searched too.
+            try {
+                kc.link(starter, ring);
+            } catch (LskException e) {
+                // not ours to link: the user keyring it is
+            }
+        }
         KeyDescription d = kc.describe(ring);
         if (!d.type().equals("keyring") || d.perm() != PERM || d.uid() != euid) {
             throw new LskException("the service keyring " + ring + " is " + d.type() + " of uid " + d.uid()
@@ -34,5 +45,13 @@ final class ServiceKeyring {
             throw new LskException("joined keyring " + ring + " is not this thread's session keyring", Errno.EPERM);
         }
         return ring;
+    }
+
+    private static int starterSession(Keyring kc) {
+        try {
+            return kc.resolve(Keyring.SESSION, false);
+        } catch (LskException e) {
+            return 0; // none: nothing to search but the user keyring
+        }
     }
 }

@@ -71,7 +71,7 @@ final class UpcallHandler {
             return new Refuse(r.get());
         }
         try {
-            return new Inst(a, KeyInstantiation.plan(a, instantiatorUid));
+            return new Inst(a, KeyInstantiation.planForUpcall(a, instantiatorUid));
         } catch (LskException e) {
             log.log(Log.ERR, "instantiate key " + kid(a.keyId()) + ": " + e.getMessage());
             return new Refuse(new Admission.Refusal(0, e.errno()));

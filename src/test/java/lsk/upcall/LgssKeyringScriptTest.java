@@ -150,11 +150,18 @@ class LgssKeyringScriptTest {
     /** sk, and anything that is not a well-formed upcall, goes to lsk (which says what is wrong). */
     @Test
     void skAndMalformedUpcallsGoToLsk() throws Exception {
+        // The native upcall, when built, finds no service (a socket in a missing directory) and
+        // falls back to lsk through LSK_LAUNCHER, which the script set to its own lsk.
         Map<String, String> env = Map.of("LSK_C_LGSS_KEYRING", fakeTool.toString(), "LSK_LOG_STDERR", "1",
-                "LSK_PARAM_ROOT", tmp.toString(), "LSK_UPCALL_FOREGROUND", "1");
+                "LSK_PARAM_ROOT", tmp.toString(), "LSK_UPCALL_FOREGROUND", "1",
+                "LSK_UPCALLD_SOCKET", tmp.resolve("missing/s.sock").toString());
         Proc sk = run(argv("sk"), env);
         assertEquals(1, sk.exit());
         assertTrue(sk.err().contains("cannot tell the running Lustre version"), sk.err());
+        if (root() && Files.isExecutable(NativeUpcallRig.N) && !SCRIPT.startsWith("/tmp/")) {
+            assertTrue(sk.err().contains("the upcall service at " + tmp.resolve("missing/s.sock") + " is not usable"),
+                    sk.err());
+        }
         List<String> hostile = argv("krb5");
         hostile.set(4, String.format(CO, "krb5\nforged"));
         Proc bad = run(hostile, env);
