@@ -145,7 +145,7 @@ final class UpcallProcesses {
                 if (tick % 10 == 0) {
                     int jvms = 0;
                     for (Proc p : find(marker)) {
-                        jvms += p.jvm() ? 1 : 0;
+                        jvms += p.jvm() || p.service() ? 1 : 0; // the service counts, whatever its comm
                         if (p.service()) {
                             peakRss = Math.max(peakRss, rssKiB(p.pid()));
                         }
