@@ -67,12 +67,15 @@ public final class Bench implements Command {
             "initiator_rand2048", 267.792, "initiator_ffdhe2048", 5.740, "initiator_ffdhe4096", 21.782,
             "pbkdf2", 2.988);
 
-    private static final String USAGE = "usage: lsk bench [--quick] [--threads N] [--no-process] [--no-demo] [--tiny]\n"
+    private static final String USAGE = "usage: lsk bench [--quick] [--threads N] [--no-process] [--no-demo] [--tiny]"
+            + " [--upcalls N] [--upcalls-only]\n"
             + "  --quick       shorter rounds (finishes within about a minute)\n"
             + "  --threads N   threads for the all-cores figures (default: available processors)\n"
             + "  --no-process  skip the measurements that start JVMs (upcall, key write)\n"
             + "  --no-demo     skip the upcall on the simulated kernel (needs root, keyutils, request-key)\n"
-            + "  --tiny        one operation per measurement (tests; numbers meaningless)\n";
+            + "  --tiny        one operation per measurement (tests; numbers meaningless)\n"
+            + "  --upcalls N   concurrent upcalls of the mount-scale measurement (default 64; needs what --no-demo skips)\n"
+            + "  --upcalls-only  only the mount-scale upcall measurement\n";
 
     record Group(String name, BigInteger p) {
     }
@@ -95,12 +98,22 @@ public final class Bench implements Command {
         boolean processes = true;
         boolean demo = true;
         int threads = Runtime.getRuntime().availableProcessors();
+        int upcalls = 64;
+        boolean upcallsOnly = false;
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--quick" -> quick = true;
                 case "--tiny" -> tiny = true;
                 case "--no-process" -> processes = false;
                 case "--no-demo" -> demo = false;
+                case "--upcalls-only" -> upcallsOnly = true;
+                case "--upcalls" -> {
+                    if (i + 1 >= args.size() || !args.get(i + 1).matches("[1-9][0-9]{0,3}")) {
+                        io.err().print("lsk bench: --upcalls needs a number 1..9999\n" + USAGE);
+                        return 1;
+                    }
+                    upcalls = Integer.parseInt(args.get(++i));
+                }
                 case "--threads" -> {
                     if (i + 1 >= args.size() || !args.get(i + 1).matches("[1-9][0-9]{0,3}")) {
                         io.err().print("lsk bench: --threads needs a number 1..9999\n" + USAGE);
@@ -122,7 +135,12 @@ public final class Bench implements Command {
                 : new Harness.Plan(2000, 9, 1000);
         int procRuns = tiny ? 1 : quick ? 3 : 11;
         try {
-            new BenchRun(io.out(), plan, threads, processes, demo, procRuns, tiny, quick).all();
+            BenchRun run = new BenchRun(io.out(), plan, threads, processes, demo, procRuns, tiny, quick);
+            if (upcallsOnly) {
+                run.upcallsOnly(upcalls);
+            } else {
+                run.all(upcalls);
+            }
             return 0;
         } catch (Exception e) {
             io.err().println("lsk bench: failed: " + e);

@@ -69,10 +69,26 @@ final class BenchRun {
         out.flush();
     }
 
-    void all() throws Exception {
+    private void header() {
         out.printf(Locale.ROOT, "# lsk bench: %d cores, %d threads for all-cores figures, load average %.2f%n",
                 Runtime.getRuntime().availableProcessors(), threads,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    /** Only the mount-scale upcall measurement ({@link UpcallScale}). */
+    void upcallsOnly(int upcalls) throws Exception {
+        header();
+        new UpcallScale(this::put, summary, upcalls).measure(UpcallScale.top(), quick);
+        out.printf(Locale.ROOT, "# load average after: %.2f%n",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        out.println("# summary");
+        for (String s : summary) {
+            out.println("# " + s);
+        }
+    }
+
+    void all(int upcalls) throws Exception {
+        header();
         List<Bench.Group> groups = List.of(new Bench.Group("ffdhe2048", Ffdhe.FFDHE2048.p()),
                 new Bench.Group("ffdhe4096", Ffdhe.FFDHE4096.p()),
                 new Bench.Group("rand2048", new BigInteger(1, HexFormat.of().parseHex(Bench.HS01_PRIME_HEX))));
@@ -87,6 +103,9 @@ final class BenchRun {
         primeGeneration(quick);
         if (processes) {
             Processes.measure(this::put, procRuns, demo, clientKey(Ffdhe.FFDHE2048.p()), summary);
+            if (demo && !tiny) {
+                new UpcallScale(this::put, summary, upcalls).measure(UpcallScale.top(), quick);
+            }
         }
         summarize();
     }
