@@ -27,6 +27,14 @@ public final class KeyPerm {
     /** Possessor everything; owner view, read and write: the demo's stand-in for a kernel-made key. */
     public static final int POSSESSOR_ALL_OWNER_RW = POS_ALL | USR_VIEW | USR_READ | USR_WRITE;
 
+    /**
+     * What the kernel gives a key request_key(2) creates for a type with an update method and no
+     * read method, as {@code lgssc} (Linux security/keys/request_key.c, construct_alloc_key;
+     * Lustre's gss_keyring.c passes no permissions of its own): possessor view, write, search,
+     * link, setattr; owner view. WRITE for the possessor only, and root gets no bypass.
+     */
+    public static final int LGSSC = POS_VIEW | POS_WRITE | POS_SEARCH | POS_LINK | POS_SETATTR | USR_VIEW;
+
     private KeyPerm() {
     }
 }

@@ -62,7 +62,9 @@ public final class KeyInstantiation {
     public static Plan planForUpcall(UpcallArgs a, int instantiatorUid) throws LskException {
         Plan p = plan(a, instantiatorUid);
         if (p.destKeyring() == 0 && !a.type().equals(KEY_TYPE)) {
-            return new Plan(p.perm(), Keyring.SESSION, p.payloadLength());
+            // The lgssc key's permissions, so only possession lets the service update it; plus
+            // possessor READ, which only lets the requester (a possessor) read the context back.
+            return new Plan(KeyPerm.LGSSC | KeyPerm.POS_READ, Keyring.SESSION, p.payloadLength());
         }
         return p;
     }

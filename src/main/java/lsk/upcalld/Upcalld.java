@@ -188,8 +188,8 @@ public final class Upcalld implements AutoCloseable {
     private void accept(SocketChannel c, UpcallHandler h) {
         Optional<String> who = peers.refused(c);
         if (who.isPresent()) {
+            refusals.refused(who.get()); // logged before the peer sees its connection end
             closeQuietly(c);
-            refusals.refused(who.get());
             return;
         }
         enter();

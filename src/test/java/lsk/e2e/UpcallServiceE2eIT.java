@@ -31,14 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UpcallServiceE2eIT {
     /**
-     * What the kernel gives a key request_key(2) creates for a type with an update method and no
-     * read method, as {@code lgssc} (Linux security/keys/request_key.c, construct_alloc_key; Lustre's
-     * gss_keyring.c calls request_key() with no permissions of its own): possessor view, write,
-     * search, link, setattr; owner view. No READ, and WRITE for the possessor only: root gets no
-     * bypass, so only a process possessing the key can update it.
+     * The lgssc key's permissions ({@link KeyPerm#LGSSC}: WRITE for the possessor only, no root
+     * bypass) plus possessor READ, which lets the requester, a possessor, read the context back:
+     * lgssc has no read method, the kernel reads it itself.
      */
-    static final int LGSSC_PERM = KeyPerm.POS_VIEW | KeyPerm.POS_WRITE | KeyPerm.POS_SEARCH | KeyPerm.POS_LINK
-            | KeyPerm.POS_SETATTR | KeyPerm.USR_VIEW;
+    static final int LGSSC_PERM = KeyPerm.LGSSC | KeyPerm.POS_READ;
     static final String FALLBACK_LINE = "is not usable";
 
     @TempDir
@@ -136,7 +133,7 @@ class UpcallServiceE2eIT {
             assertTrue(s.rig.serverContext(p.handle().toByteArray()).isPresent());
             KeyDescription d = s.rig.keyring.describe(key);
             assertEquals(Integer.toHexString(LGSSC_PERM), Integer.toHexString(d.perm()),
-                    "the key must carry exactly the lgssc key's permissions");
+                    "the key must carry the lgssc key's permissions (and possessor read)");
             assertEquals(0, d.uid());
             // Root in a fresh session keyring, which does not hold the key: no update, no read.
             ProcessBuilder pb = new ProcessBuilder("keyctl", "session", "-", "keyctl", "update", Integer.toString(key),
