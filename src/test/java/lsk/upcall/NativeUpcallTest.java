@@ -104,7 +104,8 @@ class NativeUpcallTest {
     void failedKeyctlCallsAreReportedInDone() throws Exception {
         int notARing = rig.kr.addKey("user", "lsknt-plain", new byte[1], rig.ring);
         rig.kr.setPerm(notARing, NativeUpcallRig.WRITABLE); // else EACCES comes before ENOTDIR
-        List<String> dones = new ArrayList<>();
+        // The fake service records DONE on its own thread, maybe after N has exited: wait for it.
+        java.util.concurrent.BlockingQueue<String> dones = new java.util.concurrent.LinkedBlockingQueue<>();
         rig.serve(c -> {
             String d = c.readReq().get(3);
             c.write(d.endsWith(":dest") ? inst(notARing, rig.linkRing, 1) : inst(SESSION, notARing, 1));
@@ -114,7 +115,11 @@ class NativeUpcallTest {
         assertEquals(-Errno.ENOKEY, rig.request("dest", NativeUpcallRig.ROOT_CO));
         int key = rig.request("link", NativeUpcallRig.ROOT_CO); // instantiated before the link failed
         assertTrue(key > 0, "errno " + -key);
-        assertEquals(List.of("DONE -" + Errno.ENOTDIR, "DONE -" + Errno.ENOTDIR), dones);
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            got.add(dones.poll(10, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        assertEquals(List.of("DONE -" + Errno.ENOTDIR, "DONE -" + Errno.ENOTDIR), got);
         String log = String.join("\n", rig.log());
         assertTrue(log.contains("keyctl instantiate on key") && log.contains("keyctl link on key " + key), log);
         assertEquals(List.of(), rig.calls());
