@@ -326,7 +326,10 @@ pid_t start_service(const char *exe, const char *socket_path)
 		_exit(1);
 	if (pid == 0) {
 		umask(077);
-		if (null_fd(0, O_RDONLY) < 0 || null_fd(1, O_WRONLY) < 0 || null_fd(2, O_WRONLY) < 0)
+		/* Logging to stderr (tests, debugging: LSK_LOG_STDERR) keeps the upcall's stderr,
+		 * as today's detached negotiation does; otherwise the service logs to syslog. */
+		if (null_fd(0, O_RDONLY) < 0 || null_fd(1, O_WRONLY) < 0 ||
+		    (getenv("LSK_LOG_STDERR") == NULL && null_fd(2, O_WRONLY) < 0))
 			_exit(127);
 		alarm(0);
 		prepare_exec();
