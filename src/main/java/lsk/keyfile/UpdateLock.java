@@ -100,11 +100,17 @@ public final class UpdateLock implements AutoCloseable {
         return KeyFiles.readOpen(dir, fd, display, err);
     }
 
-    /** Replaces the locked file by {@code config} (see {@link KeyFiles#write}). */
-    public void write(KeyConfig config, boolean ascii) throws LskException {
+    /**
+     * Replaces the locked file by {@code config}, keeping its owner and mode (see
+     * {@link KeyFiles#write}).
+     *
+     * @return hard links of the old file outside its directory, which keep the old key (see
+     *         {@link KeyFiles#oldLinksWarning})
+     */
+    public int write(KeyConfig config, boolean ascii) throws LskException {
         byte[] bytes = ascii ? KeyFileCodec.encodeAscii(config) : KeyFileCodec.encodeBinary(config);
         try {
-            KeyWriter.write(dir, display, bytes, true);
+            return KeyWriter.write(dir, display, bytes, true);
         } catch (IOException e) {
             throw new LskException("error: opening '" + display + "': " + KeyFiles.strerror(e), Errno.of(e), e);
         } finally {

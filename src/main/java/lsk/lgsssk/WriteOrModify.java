@@ -113,11 +113,8 @@ final class WriteOrModify {
             }
         }
         try {
-            if (lock != null) {
-                lock.write(c, ascii);
-            } else {
-                KeyFiles.write(targetPath, target, c, ascii, overwrite);
-            }
+            int oldLinks = lock != null ? lock.write(c, ascii) : KeyFiles.write(targetPath, target, c, ascii, overwrite);
+            KeyFiles.oldLinksWarning(target, oldLinks).ifPresent(w -> err.print(w + "\n"));
         } catch (LskException e) {
             err.print(e.getMessage() + "\n");
             return 1;
