@@ -71,6 +71,10 @@ final class KeyWriter {
             fd = dir.create(tmpName);
         }
         try {
+            // The new file is locked before it has a name and until every name is in place: a
+            // -m or conversion that opens it meanwhile waits, and so reads it only when done
+            // (else it could replace one name while this run still replaces another link).
+            dir.tryLock(fd, display);
             KeyFiles.point(CrashStage.TEMP_CREATED);
             dir.write(fd, bytes, 0, bytes.length / 2, display);
             KeyFiles.point(CrashStage.TEMP_PARTIAL);
@@ -108,7 +112,7 @@ final class KeyWriter {
             dir.syncDirectory();
             return old == null ? 0 : (int) Math.max(0, old.nlink() - 1 - replaced);
         } finally {
-            dir.closeFile(fd);
+            dir.closeFile(fd); // releases the new file's lock
             if (tmpName != null) {
                 try {
                     dir.unlink(tmpName);

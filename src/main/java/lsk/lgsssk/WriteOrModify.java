@@ -34,6 +34,8 @@ final class WriteOrModify {
      * place, so concurrent {@code -m} runs on one file apply one after the other and none is lost.
      * Read and write then go through the directory the lock opened (a link swapped in later
      * cannot redirect them). Anything but a regular file is left to the reader, for its message.
+     * The new key keeps the old file's owner, mode and hard links in its directory, as C's
+     * in-place write; links elsewhere keep the old key, with a warning (README, compatibility).
      */
     static int modify(Request.Modify m, Io io) {
         PrintStream err = io.err();

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import lsk.testutil.Vectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,6 +145,34 @@ class KeyRewriteTest {
         assertTrue(errors.isEmpty(), errors.toString());
         assertEquals(106, expireOf(k));
         assertTrue(Files.isSameFile(k, tmp.resolve("h.key")));
+        assertEquals(List.of("h.key", "k.key"), KeyDirRaceTest.names(tmp));
+    }
+
+    /**
+     * A run that opens the key between a rewrite's first rename and its last (another hard
+     * link still to replace) waits until the rewrite is done, then applies on top: the links
+     * never part. Deterministic: the first rewrite pauses right after renaming its own name.
+     */
+    @Test
+    void runOpeningTheNewFileMidRewriteWaitsForAllLinks() throws Exception {
+        Path k = tmp.resolve("k.key");
+        KeyFiles.write(k, "k.key", key(100), false, false);
+        Files.createLink(tmp.resolve("h.key"), k);
+        Process a = KeyDirRaceTest.lgssSk(tmp, List.of("-D" + KeyFiles.PAUSE_PROPERTY + "=RENAMED"), Map.of(),
+                "-m", "k.key", "-e", "3600");
+        BufferedReader aErr = new BufferedReader(new InputStreamReader(a.getErrorStream(), StandardCharsets.UTF_8));
+        assertEquals("paused RENAMED", aErr.readLine());
+        assertEquals(3600, expireOf(k)); // k.key is the new file, h.key not yet
+        Process b = KeyDirRaceTest.lgssSk(tmp, List.of(), Map.of(), "-m", "k.key", "-e", "7200");
+        // Bounded negative check: b runs -m in well under this when not blocked.
+        assertFalse(b.waitFor(3, TimeUnit.SECONDS), "-m did not wait for the rewrite in progress");
+        a.getOutputStream().write('\n');
+        a.getOutputStream().flush();
+        assertEquals(0, KeyDirRaceTest.Run.of(a).exit());
+        KeyDirRaceTest.Run rb = KeyDirRaceTest.Run.of(b);
+        assertEquals(0, rb.exit(), rb.err());
+        assertTrue(Files.isSameFile(k, tmp.resolve("h.key")));
+        assertEquals(7200, expireOf(tmp.resolve("h.key")));
         assertEquals(List.of("h.key", "k.key"), KeyDirRaceTest.names(tmp));
     }
 
