@@ -115,6 +115,12 @@ int64_t lsk_fsafe_fchmod(int32_t fd, uint32_t mode)
 	return lsk_fs_ret(fchmod(fd, (mode_t)mode));
 }
 
+/* A rewrite keeps the key's owner: the new file is given the old one's uid and gid. */
+int64_t lsk_fsafe_fchown(int32_t fd, uint32_t uid, uint32_t gid)
+{
+	return lsk_fs_ret(fchown(fd, (uid_t)uid, (gid_t)gid));
+}
+
 int64_t lsk_fsafe_close(int32_t fd)
 {
 	return lsk_fs_ret(close(fd));

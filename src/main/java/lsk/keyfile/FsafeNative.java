@@ -38,6 +38,8 @@ interface FsafeNative extends Library {
 
     long lsk_fsafe_fchmod(int fd, int mode);
 
+    long lsk_fsafe_fchown(int fd, int uid, int gid);
+
     long lsk_fsafe_close(int fd);
 
     /** 1: LOCK_EX | LOCK_NB; 0: LOCK_UN. */

@@ -1,5 +1,6 @@
 package lsk.keyfile;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import lsk.base.ByteString;
@@ -29,8 +30,11 @@ import lsk.sk.HmacAlg;
  * @param type        skc_type bit mask (u8, {@link #TYPE_CLIENT} ...)
  * @param mgsNids     skc_mgsnids, exactly {@link KeyFileCodec#MGS_NID_SLOTS} u64 NIDs,
  *                    unused ones {@link Nid#ANY}
- * @param fsname      skc_fsname up to its NUL
- * @param nodemap     skc_nodemap up to its NUL
+ * @param fsnameField  all {@link KeyFileCodec#FSNAME_FIELD} bytes of skc_fsname, the bytes after
+ *                    its NUL included (C leaves the tail of a longer old name there, and the
+ *                    file and the keyring payload carry it); {@link #fsname()} is the C string
+ * @param nodemapField all {@link KeyFileCodec#NODEMAP_FIELD} bytes of skc_nodemap, likewise;
+ *                    {@link #nodemap()} is the C string
  * @param sharedKeyField all {@link KeyFileCodec#SHARED_KEY_FIELD} bytes of skc_shared_key; the
  *                    config takes it over (wiped by {@link #wipe()})
  * @param primeField  all {@link KeyFileCodec#PRIME_FIELD} bytes of skc_p (big-endian, left-aligned)
@@ -44,8 +48,8 @@ public record KeyConfig(
         long primeBits,
         int type,
         long[] mgsNids,
-        String fsname,
-        String nodemap,
+        ByteString fsnameField,
+        ByteString nodemapField,
         Secret sharedKeyField,
         ByteString primeField) {
 
@@ -62,9 +66,31 @@ public record KeyConfig(
         if (primeField.size() != KeyFileCodec.PRIME_FIELD) {
             throw new IllegalArgumentException("prime field must be " + KeyFileCodec.PRIME_FIELD + " bytes");
         }
+        if (fsnameField.size() != KeyFileCodec.FSNAME_FIELD) {
+            throw new IllegalArgumentException("fsname field must be " + KeyFileCodec.FSNAME_FIELD + " bytes");
+        }
+        if (nodemapField.size() != KeyFileCodec.NODEMAP_FIELD) {
+            throw new IllegalArgumentException("nodemap field must be " + KeyFileCodec.NODEMAP_FIELD + " bytes");
+        }
         mgsNids = mgsNids.clone();
-        Objects.requireNonNull(fsname, "fsname");
-        Objects.requireNonNull(nodemap, "nodemap");
+    }
+
+    /** skc_fsname as C reads it: up to its first NUL (the whole field if it has none). */
+    public String fsname() {
+        return cString(fsnameField);
+    }
+
+    /** skc_nodemap as C reads it: up to its first NUL (the whole field if it has none). */
+    public String nodemap() {
+        return cString(nodemapField);
+    }
+
+    private static String cString(ByteString field) {
+        int n = 0;
+        while (n < field.size() && field.byteAt(n) != 0) {
+            n++;
+        }
+        return new String(field.toByteArray(), 0, n, StandardCharsets.ISO_8859_1);
     }
 
     @Override
@@ -168,8 +194,8 @@ public record KeyConfig(
                 && version == k.version && hmacAlg == k.hmacAlg && cryptAlg == k.cryptAlg
                 && expire == k.expire && sharedKeyLenBits == k.sharedKeyLenBits
                 && primeBits == k.primeBits && type == k.type
-                && Arrays.equals(mgsNids, k.mgsNids) && fsname.equals(k.fsname)
-                && nodemap.equals(k.nodemap)
+                && Arrays.equals(mgsNids, k.mgsNids) && fsnameField.equals(k.fsnameField)
+                && nodemapField.equals(k.nodemapField)
                 && sharedKeyField.equalsConstantTime(k.sharedKeyField)
                 && primeField.equals(k.primeField);
     }
@@ -178,7 +204,7 @@ public record KeyConfig(
     public int hashCode() {
         // The shared key is left out on purpose: hashes must not depend on secrets.
         return Objects.hash(version, hmacAlg, cryptAlg, expire, sharedKeyLenBits, primeBits,
-                type, Arrays.hashCode(mgsNids), fsname, nodemap, primeField);
+                type, Arrays.hashCode(mgsNids), fsnameField, nodemapField, primeField);
     }
 
     /** Never prints key material. */
@@ -187,7 +213,7 @@ public record KeyConfig(
         return "KeyConfig[version=" + version + ", hmacAlg=" + hmacAlg + ", cryptAlg=" + cryptAlg
                 + ", expire=" + expire + ", sharedKeyLenBits=" + sharedKeyLenBits
                 + ", primeBits=" + primeBits + ", type=0x" + Integer.toHexString(type)
-                + ", fsname=" + fsname + ", nodemap=" + nodemap + ", sharedKey=<redacted>]";
+                + ", fsname=" + fsname() + ", nodemap=" + nodemap() + ", sharedKey=<redacted>]";
     }
 
     /** Mutable helper to assemble a {@link KeyConfig}; defaults are those of {@code lgss_sk -w}. */
@@ -200,8 +226,8 @@ public record KeyConfig(
         private long primeBits = 2048;
         private int type = 0;
         private long[] mgsNids = filledNids();
-        private String fsname = "";
-        private String nodemap = "default";
+        private byte[] fsnameField = new byte[KeyFileCodec.FSNAME_FIELD];
+        private byte[] nodemapField = field("default", KeyFileCodec.NODEMAP_FIELD, "nodemap");
         private byte[] sharedKeyField = new byte[KeyFileCodec.SHARED_KEY_FIELD];
         private byte[] primeField = new byte[KeyFileCodec.PRIME_FIELD];
 
@@ -217,8 +243,8 @@ public record KeyConfig(
             primeBits = c.primeBits;
             type = c.type;
             mgsNids = c.mgsNids.clone();
-            fsname = c.fsname;
-            nodemap = c.nodemap;
+            fsnameField = c.fsnameField.toByteArray();
+            nodemapField = c.nodemapField.toByteArray();
             sharedKeyField = c.sharedKeyField.reveal();
             primeField = c.primeField.toByteArray();
         }
@@ -236,8 +262,43 @@ public record KeyConfig(
         public Builder sharedKeyLenBits(long v) { sharedKeyLenBits = v; return this; }
         public Builder primeBits(long v) { primeBits = v; return this; }
         public Builder type(int v) { type = v; return this; }
-        public Builder fsname(String v) { fsname = v; return this; }
-        public Builder nodemap(String v) { nodemap = v; return this; }
+        /** The whole field: {@code v}, then zeros. */
+        public Builder fsname(String v) { fsnameField = field(v, KeyFileCodec.FSNAME_FIELD, "fsname"); return this; }
+        /** The whole field: {@code v}, then zeros. */
+        public Builder nodemap(String v) { nodemapField = field(v, KeyFileCodec.NODEMAP_FIELD, "nodemap"); return this; }
+
+        /** As C's {@code -f}: {@code v} and its NUL over the start of the field, the bytes after kept. */
+        public Builder overwriteFsname(String v) { overwrite(fsnameField, v, "fsname"); return this; }
+        /** As C's {@code -n}: {@code v} and its NUL over the start of the field, the bytes after kept. */
+        public Builder overwriteNodemap(String v) { overwrite(nodemapField, v, "nodemap"); return this; }
+
+        /** All {@link KeyFileCodec#FSNAME_FIELD} bytes of skc_fsname, as they are. */
+        public Builder fsnameField(byte[] v) { fsnameField = exact(v, KeyFileCodec.FSNAME_FIELD, "fsname"); return this; }
+        /** All {@link KeyFileCodec#NODEMAP_FIELD} bytes of skc_nodemap, as they are. */
+        public Builder nodemapField(byte[] v) { nodemapField = exact(v, KeyFileCodec.NODEMAP_FIELD, "nodemap"); return this; }
+
+        private static byte[] field(String v, int len, String what) {
+            byte[] f = new byte[len];
+            overwrite(f, v, what);
+            return f;
+        }
+
+        /** Names are Latin-1 bytes, as in C; one that leaves no room for its NUL is refused. */
+        private static void overwrite(byte[] f, String v, String what) {
+            byte[] b = v.getBytes(StandardCharsets.ISO_8859_1);
+            if (b.length >= f.length) {
+                throw new IllegalArgumentException(what + " longer than " + (f.length - 1) + " characters");
+            }
+            System.arraycopy(b, 0, f, 0, b.length);
+            f[b.length] = 0;
+        }
+
+        private static byte[] exact(byte[] v, int len, String what) {
+            if (v.length != len) {
+                throw new IllegalArgumentException(what + " field must be " + len + " bytes");
+            }
+            return v.clone();
+        }
 
         /** Sets the NID slots: the given NIDs first, the rest {@link Nid#ANY}. */
         public Builder mgsNids(long... nids) {
@@ -270,7 +331,8 @@ public record KeyConfig(
         /** A config with its own copy of the key; the builder keeps its bytes until {@link #clear()}. */
         public KeyConfig build() {
             return new KeyConfig(version, hmacAlg, cryptAlg, expire, sharedKeyLenBits, primeBits, type,
-                    mgsNids, fsname, nodemap, Secret.copyOf(sharedKeyField), ByteString.copyOf(primeField));
+                    mgsNids, ByteString.copyOf(fsnameField), ByteString.copyOf(nodemapField),
+                    Secret.copyOf(sharedKeyField), ByteString.copyOf(primeField));
         }
 
         /** Zeroes the key bytes the builder holds (call when done building). */

@@ -26,7 +26,7 @@ final class KeyDir implements AutoCloseable {
     static final int S_IFLNK = 0120000;
 
     /** fstat results lsk looks at. */
-    record Stat(int mode, long uid, long dev, long ino, long nlink, long size) {
+    record Stat(int mode, long uid, long gid, long dev, long ino, long nlink, long size) {
         boolean isRegular() {
             return (mode & S_IFMT) == S_IFREG;
         }
@@ -97,7 +97,7 @@ final class KeyDir implements AutoCloseable {
     Stat fstat(int file) throws FsError {
         long[] st = new long[7];
         check(path.toString(), lib.lsk_fsafe_fstat(file, st));
-        return new Stat((int) st[0], st[1], st[3], st[4], st[5], st[6]);
+        return new Stat((int) st[0], st[1], st[2], st[3], st[4], st[5], st[6]);
     }
 
     /** The entry {@code entry} itself (a link is not followed); empty if there is none. */
@@ -108,7 +108,7 @@ final class KeyDir implements AutoCloseable {
             return Optional.empty();
         }
         check(entry, rc);
-        return Optional.of(new Stat((int) st[0], st[1], st[3], st[4], st[5], st[6]));
+        return Optional.of(new Stat((int) st[0], st[1], st[2], st[3], st[4], st[5], st[6]));
     }
 
     /**
@@ -185,6 +185,10 @@ final class KeyDir implements AutoCloseable {
 
     void chmod(int file, int mode, String what) throws FsError {
         check(what, lib.lsk_fsafe_fchmod(file, mode));
+    }
+
+    void chown(int file, long uid, long gid, String what) throws FsError {
+        check(what, lib.lsk_fsafe_fchown(file, (int) uid, (int) gid));
     }
 
     /** Exclusive flock without waiting: false if another open file holds it. */

@@ -11,6 +11,27 @@ import lsk.base.Secret;
  * The one place that knows the byte layout of a key file ({@code struct sk_keyfile_config},
  * packed, all integers big-endian) and its ASCII form.
  *
+ * <pre>
+ *  offset  size  field               type
+ *       0     4  skc_version         u32
+ *       4     2  skc_hmac_alg        u16
+ *       6     2  skc_crypt_alg       u16
+ *       8     4  skc_expire          u32 seconds
+ *      12     4  skc_shared_keylen   u32 bits
+ *      16     4  skc_prime_bits      u32
+ *      20     1  skc_type            u8 bit mask
+ *      21   128  skc_mgsnids         u64[16]
+ *     149    65  skc_fsname          char[65], NUL-terminated, bytes after the NUL kept
+ *     214    17  skc_nodemap         char[17], likewise
+ *     231   128  skc_shared_key      u8[128]
+ *     359  2048  skc_p               u8[2048], big-endian, left-aligned
+ *    2407        (end)
+ * </pre>
+ *
+ * <p>Every byte maps to a field and back, so a decoded image re-encodes to the same bytes:
+ * text fields are carried whole, including what C leaves after a shorter name's NUL (a
+ * {@code -n c0} over "default" is {@code c0\0ault}), which the file and the keyring payload keep.
+ *
  * <p>This codec is structural only: it maps bytes to fields and back. Whether the values
  * make a usable key is {@link KeyValidation}'s business, as in the C tools, so that
  * {@code lgss_sk -r} can print files that the validator then rejects.
@@ -46,7 +67,7 @@ public final class KeyFileCodec {
     private KeyFileCodec() {
     }
 
-    /** Decodes exactly {@link #SIZE} bytes. Text fields are cut at their first NUL (or field end). */
+    /** Decodes exactly {@link #SIZE} bytes; every byte lands in a field, text fields whole. */
     public static KeyConfig decodeBinary(byte[] b) throws KeyFileFormatException {
         if (b.length != SIZE) {
             throw new KeyFileFormatException("key image is " + b.length + " bytes, expected " + SIZE);
@@ -65,8 +86,8 @@ public final class KeyFileCodec {
                     Integer.toUnsignedLong(bb.getInt(OFF_PRIME_BITS)),
                     Byte.toUnsignedInt(b[OFF_TYPE]),
                     nids,
-                    cString(b, OFF_FSNAME, FSNAME_FIELD),
-                    cString(b, OFF_NODEMAP, NODEMAP_FIELD),
+                    ByteString.copyOf(b, OFF_FSNAME, FSNAME_FIELD),
+                    ByteString.copyOf(b, OFF_NODEMAP, NODEMAP_FIELD),
                     Secret.copyOf(b, OFF_SHARED_KEY, SHARED_KEY_FIELD),
                     ByteString.copyOf(b, OFF_PRIME, PRIME_FIELD));
     }
@@ -81,7 +102,7 @@ public final class KeyFileCodec {
         return false;
     }
 
-    /** Encodes to the {@value #SIZE}-byte image. Text longer than its field minus the NUL is refused. */
+    /** Encodes to the {@value #SIZE}-byte image, every field as the config holds it. */
     public static byte[] encodeBinary(KeyConfig c) {
         byte[] b = new byte[SIZE];
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.BIG_ENDIAN);
@@ -96,8 +117,8 @@ public final class KeyFileCodec {
         for (int i = 0; i < MGS_NID_SLOTS; i++) {
             bb.putLong(OFF_MGSNIDS + 8 * i, nids[i]);
         }
-        putCString(b, OFF_FSNAME, FSNAME_FIELD, c.fsname(), "fsname");
-        putCString(b, OFF_NODEMAP, NODEMAP_FIELD, c.nodemap(), "nodemap");
+        System.arraycopy(c.fsnameField().toByteArray(), 0, b, OFF_FSNAME, FSNAME_FIELD);
+        System.arraycopy(c.nodemapField().toByteArray(), 0, b, OFF_NODEMAP, NODEMAP_FIELD);
         try (Secret key = c.sharedKeyField()) {
             byte[] k = key.reveal();
             System.arraycopy(k, 0, b, OFF_SHARED_KEY, SHARED_KEY_FIELD);
@@ -174,21 +195,5 @@ public final class KeyFileCodec {
 
     private static boolean isSkippable(byte c) {
         return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-    }
-
-    private static String cString(byte[] b, int off, int len) {
-        int n = 0;
-        while (n < len && b[off + n] != 0) {
-            n++;
-        }
-        return new String(b, off, n, StandardCharsets.ISO_8859_1);
-    }
-
-    private static void putCString(byte[] b, int off, int len, String s, String field) {
-        byte[] v = s.getBytes(StandardCharsets.ISO_8859_1);
-        if (v.length >= len) {
-            throw new IllegalArgumentException(field + " longer than " + (len - 1) + " characters");
-        }
-        System.arraycopy(v, 0, b, off, v.length);
     }
 }

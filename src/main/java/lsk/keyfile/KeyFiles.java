@@ -13,6 +13,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import lsk.base.LskException;
 
 /**
@@ -134,6 +135,18 @@ public final class KeyFiles {
         return new KeyFile(KeyFileCodec.decodeBinary(data), false);
     }
 
+    /**
+     * The warning for a rewrite that left {@code links} hard links elsewhere on the old key
+     * (C rewrites in place, so they would see the new one); empty when there are none.
+     */
+    public static Optional<String> oldLinksWarning(String name, int links) {
+        if (links <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of("warning: '" + name + "' had " + links + " hard link" + (links == 1 ? "" : "s")
+                + " outside its directory; " + (links == 1 ? "it keeps" : "they keep") + " the old key");
+    }
+
     /** st_mode of {@code path} (type and permission bits), following links as fstat does. */
     public static int mode(Path path) throws IOException {
         return (Integer) Files.getAttribute(path, "unix:mode");
@@ -155,20 +168,22 @@ public final class KeyFiles {
     }
 
     /**
-     * Writes {@code config} to {@code target} atomically, mode 0400, through {@link KeyWriter}:
-     * links in {@code target} are resolved once and the rest happens in that directory, which
-     * must not be writable by group or others. A rewrite ({@code overwrite}) replaces the file;
-     * a new key refuses any existing name (a dangling link included). On any failure the target
-     * is untouched and no temp file is left.
+     * Writes {@code config} to {@code target} atomically through {@link KeyWriter}: links in
+     * {@code target} are resolved once and the rest happens in that directory, which must not
+     * be writable by group or others. A new key is mode 0400 and refuses any existing name (a
+     * dangling link included); a rewrite ({@code overwrite}) replaces the file keeping its owner
+     * and mode, and its other hard links in the same directory. On any failure the target is
+     * untouched and no temp file is left.
      *
      * @param name how the user named the file (for messages)
+     * @return hard links of the old file outside its directory, which keep the old key
      * @throws LskException "error: opening '&lt;name&gt;': &lt;reason&gt;" and friends, as C words them
      */
-    public static void write(Path target, String name, KeyConfig config, boolean ascii, boolean overwrite)
+    public static int write(Path target, String name, KeyConfig config, boolean ascii, boolean overwrite)
             throws LskException {
         byte[] bytes = ascii ? KeyFileCodec.encodeAscii(config) : KeyFileCodec.encodeBinary(config);
         try (KeyDir dir = KeyDir.forFile(target)) {
-            KeyWriter.write(dir, name, bytes, overwrite);
+            return KeyWriter.write(dir, name, bytes, overwrite);
         } catch (IOException e) {
             throw new LskException("error: opening '" + name + "': " + strerror(e), Errno.of(e), e);
         } finally {

@@ -15,7 +15,9 @@ import lsk.base.LskException;
  * following a link or blocking (a FIFO or a link swapped in is refused, not waited on). No
  * lock file exists: none can be planted, held or left beside the keys (a stray file there
  * breaks {@code mount.lustre skpath=DIR}). A rewrite renames a new file over the name, so a
- * waiter that gets the lock checks that the name still is the file it locked, else retries.
+ * waiter that gets the lock checks that the name still is the file it locked, else retries;
+ * the new file is itself locked by the writer from before it is named until all its names
+ * (hard links) are in place, so a run that opens it early waits for the whole rewrite.
  * The wait is bounded: a holder that never lets go (another user who can read the key) makes
  * this fail after the timeout instead of hanging.
  *
@@ -100,11 +102,17 @@ public final class UpdateLock implements AutoCloseable {
         return KeyFiles.readOpen(dir, fd, display, err);
     }
 
-    /** Replaces the locked file by {@code config} (see {@link KeyFiles#write}). */
-    public void write(KeyConfig config, boolean ascii) throws LskException {
+    /**
+     * Replaces the locked file by {@code config}, keeping its owner and mode (see
+     * {@link KeyFiles#write}).
+     *
+     * @return hard links of the old file outside its directory, which keep the old key (see
+     *         {@link KeyFiles#oldLinksWarning})
+     */
+    public int write(KeyConfig config, boolean ascii) throws LskException {
         byte[] bytes = ascii ? KeyFileCodec.encodeAscii(config) : KeyFileCodec.encodeBinary(config);
         try {
-            KeyWriter.write(dir, display, bytes, true);
+            return KeyWriter.write(dir, display, bytes, true);
         } catch (IOException e) {
             throw new LskException("error: opening '" + display + "': " + KeyFiles.strerror(e), Errno.of(e), e);
         } finally {

@@ -106,8 +106,10 @@ final class KeyEdit {
             }
             b.primeBits(p);
         }
-        ch.fsname().ifPresent(b::fsname);
-        ch.nodemap().ifPresent(b::nodemap);
+        // As C: the name and its NUL over the field, so a shorter name keeps the old one's tail
+        // ("-n c0" over "default" is "c0\0ault"): files and keyring payloads are C's bytes.
+        ch.fsname().ifPresent(b::overwriteFsname);
+        ch.nodemap().ifPresent(b::overwriteNodemap);
         if (ch.mgsNids().isPresent()) {
             String list = ch.mgsNids().get();
             Optional<String> bad = badMgsNids(list);

@@ -1,7 +1,11 @@
 package lsk.lgsssk;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +36,6 @@ import lsk.keyfile.KeyValidation;
  * <li>{@code -m} and the conversion in {@code -l} hold an exclusive flock on the key file itself
  *     (no lock file beside the keys), waiting at most {@code LSK_LOCK_TIMEOUT} seconds (60 by
  *     default) for another holder.</li>
- * <li>Converting a server key while loading it as a client key keeps an ASCII file ASCII.</li>
  * <li>{@code -u DIR} opens DIR as a directory and never through a symbolic link (C follows
  *     one); its fsname-mismatch and client-UUID messages are lsk's (lsk.obd.LustreMount).</li>
  * <li>Shared keys under 128 bits are refused by {@code -w}, {@code -m} and {@code -l} (C takes
@@ -60,6 +63,21 @@ public final class LgssSk implements Command {
     @Override
     public int run(List<String> args, Io io) {
         lsk.kernel.ChannelNative.noCoreDumps(); // shared keys pass through this process
+        if (io.out() != System.out || isTty(Path.of("/proc/self/fd/1"))) {
+            return dispatch(args, io);
+        }
+        // C's stdout is fully buffered when it is no terminal and written at exit, while stderr
+        // is not buffered: with both on one file, the hex dumps come first. Do the same.
+        StdioBuffer buf = new StdioBuffer(System.out);
+        try {
+            return dispatch(args, new Io(io.in(), new PrintStream(buf, false), io.err(), io.cwd(), io.env(),
+                    io.entry()));
+        } finally {
+            buf.drain();
+        }
+    }
+
+    private static int dispatch(List<String> args, Io io) {
         String prog = io.env().getOrDefault("LSK_ARGV0", "lgss_sk");
         RequestParser.Parsed parsed = RequestParser.parse(prog, args, io.env().containsKey("POSIXLY_CORRECT"));
         for (RequestParser.Note n : parsed.notes()) {
@@ -81,6 +99,53 @@ public final class LgssSk implements Command {
             return Loader.load(l, io);
         } else {
             return Loader.remove((Request.Remove) req, io);
+        }
+    }
+
+    /** True unless fd (a /proc/self/fd link) is known not to be a terminal. */
+    private static boolean isTty(Path fd) {
+        try {
+            String t = Files.readSymbolicLink(fd).toString();
+            return t.startsWith("/dev/pts/") || t.startsWith("/dev/tty") || t.equals("/dev/console");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return true;
+        }
+    }
+
+    /** A stdio buffer of BUFSIZ bytes: written when full and at exit, never on flush(). */
+    private static final class StdioBuffer extends OutputStream {
+        private static final int BUFSIZ = 4096;
+        private final PrintStream to;
+        private final byte[] buf = new byte[BUFSIZ];
+        private int n;
+
+        StdioBuffer(PrintStream to) {
+            this.to = to;
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            while (len > 0) {
+                int k = Math.min(len, BUFSIZ - n);
+                System.arraycopy(b, off, buf, n, k);
+                n += k;
+                off += k;
+                len -= k;
+                if (n == BUFSIZ) {
+                    drain();
+                }
+            }
+        }
+
+        void drain() {
+            to.write(buf, 0, n);
+            to.flush();
+            n = 0;
         }
     }
 

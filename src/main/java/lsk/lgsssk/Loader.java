@@ -3,12 +3,8 @@ package lsk.lgsssk;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import lsk.base.Errno;
 import lsk.base.LskException;
 import lsk.cmd.Io;
@@ -30,30 +26,17 @@ final class Loader {
     private Loader() {
     }
 
-    /** {@code -l}: one file, or every regular file of a directory (as mount.lustre skpath=DIR). */
+    /**
+     * {@code -l}: one key file. A directory is refused as C refuses it (its read fails, rc=-126);
+     * loading a whole key directory as mount.lustre skpath=DIR does is another command's job.
+     */
     static int load(Request.Load req, Io io) {
-        String arg = req.path();
-        List<String> files = new ArrayList<>();
-        if (Files.isDirectory(io.resolve(arg))) {
-            try (Stream<Path> s = Files.list(io.resolve(arg))) {
-                s.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).sorted()
-                        .forEach(f -> files.add(arg.endsWith("/") ? arg + f : arg + "/" + f));
-            } catch (IOException e) {
-                io.err().print("error: reading directory '" + arg + "': " + KeyFiles.strerror(e) + "\n");
-                return 1;
-            }
-        } else {
-            files.add(arg);
+        int rc = loadOne(req.path(), req, io);
+        if (rc < 0) {
+            io.err().print("error: loading keyfile failed: rc=" + rc + "\n");
+            return 1;
         }
-        int status = 0;
-        for (String f : files) {
-            int rc = loadOne(f, req, io);
-            if (rc < 0) {
-                io.err().print("error: loading keyfile failed: rc=" + rc + "\n");
-                status = 1;
-            }
-        }
-        return status;
+        return 0;
     }
 
     /** sk_load_keyfile: 0 or -errno (messages printed). */
@@ -129,12 +112,12 @@ final class Loader {
         UpdateLock lock = null;
         try {
             KeyConfig base = c;
-            boolean ascii = kf.ascii();
+            // C writes the client key binary whatever the server key's format was (l31).
+            boolean ascii = false;
             if (!name.equals("-")) {
                 lock = UpdateLock.acquire(path, name, WriteOrModify.lockTimeout(io.env()));
                 KeyFiles.KeyFile now = lock.read(new PrintStream(OutputStream.nullOutputStream()));
                 base = now.config();
-                ascii = now.ascii();
             }
             if (base.isServer()) { // else converted meanwhile: just load what is there
                 KeyConfig client = base.toBuilder().type(KeyConfig.TYPE_CLIENT)

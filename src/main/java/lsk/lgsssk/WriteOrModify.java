@@ -34,6 +34,8 @@ final class WriteOrModify {
      * place, so concurrent {@code -m} runs on one file apply one after the other and none is lost.
      * Read and write then go through the directory the lock opened (a link swapped in later
      * cannot redirect them). Anything but a regular file is left to the reader, for its message.
+     * The new key keeps the old file's owner, mode and hard links in its directory, as C's
+     * in-place write; links elsewhere keep the old key, with a warning (README, compatibility).
      */
     static int modify(Request.Modify m, Io io) {
         PrintStream err = io.err();
@@ -113,11 +115,8 @@ final class WriteOrModify {
             }
         }
         try {
-            if (lock != null) {
-                lock.write(c, ascii);
-            } else {
-                KeyFiles.write(targetPath, target, c, ascii, overwrite);
-            }
+            int oldLinks = lock != null ? lock.write(c, ascii) : KeyFiles.write(targetPath, target, c, ascii, overwrite);
+            KeyFiles.oldLinksWarning(target, oldLinks).ifPresent(w -> err.print(w + "\n"));
         } catch (LskException e) {
             err.print(e.getMessage() + "\n");
             return 1;

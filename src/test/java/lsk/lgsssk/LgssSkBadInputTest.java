@@ -235,7 +235,7 @@ class LgssSkBadInputTest {
     }
 
     @Test
-    void modifyKeepsAsciiAndWritesMode0400() throws Exception {
+    void modifyKeepsAsciiAndMode() throws Exception {
         Path p = put("k.key", ASCII);
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
         Run r = Run.lgssSk(tmp, "-e", "7200", "-m", "k.key");
@@ -243,7 +243,8 @@ class LgssSkBadInputTest {
         byte[] now = Files.readAllBytes(p);
         assertTrue(KeyFileCodec.isAscii(now));
         assertEquals(ASCII.length, now.length);
-        assertEquals("r--------", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+        // As C (parity case m13_mode_0600): -m keeps the key's mode.
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
         assertTrue(Run.lgssSk(tmp, "-r", "k.key").out().contains("Ctx Expiration: 7200 seconds\n"));
         assertEquals(List.of("data", "k.key"), Run.listing(tmp));
     }

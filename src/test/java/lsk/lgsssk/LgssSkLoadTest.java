@@ -79,13 +79,17 @@ class LgssSkLoadTest {
     }
 
     @Test
-    void loadsEveryKeyFileOfADirectory() throws Exception {
+    void refusesADirectoryAsC() throws Exception {
+        // C's lgss_sk_parity x02_l_dir_after_m / x08_l_dir_mixed: the read fails, nothing loaded.
         Files.createDirectory(tmp.resolve("keys"));
+        Files.setPosixFilePermissions(tmp.resolve("keys"), java.nio.file.attribute.PosixFilePermissions.fromString(
+                "rwxr-xr-x"));
         write("keys/a.key", "-t", "server", "-f", "a" + tag);
-        write("keys/b.key", "-t", "server", "-f", "b" + tag, "-a");
         Run r = Run.lgssSk(tmp, "-l", "keys");
-        assertEquals(0, r.exit(), r.err());
-        assertEquals(List.of("lustre:a" + tag + ":default", "lustre:b" + tag + ":default"), mine());
+        assertEquals(1, r.exit());
+        assertEquals("warning: secret key 'keys' has insecure file mode 040755\nread() failed on keys: Is a directory\n"
+                + "error: loading keyfile failed: rc=-126\n", r.err());
+        assertEquals(List.of(), mine());
     }
 
     @Test
