@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import lsk.base.Errno;
 import lsk.base.LskException;
+import lsk.base.Secret;
 import lsk.cmd.Io;
 import lsk.keyfile.KeyConfig;
 import lsk.keyfile.KeyFileFormatException;
@@ -120,8 +121,16 @@ final class Rotation {
                 }
                 if (key == null) {
                     key = read(data, (int) ((c.sharedKeyLenBits() + 7) / 8));
+                    newKeys.add(key);
+                    try (Secret now = c.sharedKeySecret()) {
+                        if (now.equalsConstantTime(key)) { // a data source that repeats itself
+                            throw new LskException("the new shared key of " + names.get(i) + " is its current one:"
+                                    + " '" + opts.data() + "' does not give random data", Errno.EINVAL);
+                        }
+                    }
+                } else {
+                    newKeys.add(key);
                 }
-                newKeys.add(key);
                 KeyConfig.Builder b = c.toBuilder().sharedKey(key);
                 if (c.isClient()) {
                     boolean random = opts.randomPrime() || !KeyPrimes.isWellKnown(c);

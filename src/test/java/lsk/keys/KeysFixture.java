@@ -33,6 +33,8 @@ final class KeysFixture implements AutoCloseable {
     final Path dir;
     final Keyring kr;
     final String tag;
+    /** Descriptions without the tag that a test made (MGC keys) and the cleanup removes too. */
+    final List<String> extra = new ArrayList<>();
 
     KeysFixture(Path dir) throws Exception {
         this.dir = dir;
@@ -82,7 +84,7 @@ final class KeysFixture implements AutoCloseable {
     @Override
     public void close() throws Exception {
         kr.link(Keyring.USER, Keyring.SESSION);
-        for (int k : kr.find(Keyring.USER, d -> d.description().contains(tag))) {
+        for (int k : kr.find(Keyring.USER, d -> d.description().contains(tag) || extra.contains(d.description()))) {
             kr.revoke(k);
             kr.unlink(k, Keyring.USER);
         }
