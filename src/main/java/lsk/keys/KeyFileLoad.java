@@ -100,7 +100,9 @@ final class KeyFileLoad {
      */
     private int convertToClient(String name, Path path, KeyConfig c) throws LskException {
         if (c.isMgs()) {
-            KeyConfig mgs = c.toBuilder().type(KeyConfig.TYPE_MGS).build();
+            KeyConfig.Builder b = c.toBuilder().type(KeyConfig.TYPE_MGS);
+            KeyConfig mgs = b.build();
+            b.clear();
             try {
                 keyring.load(mgs, new SkKeyring.LoadOptions(false, -1, null, false));
             } finally {
