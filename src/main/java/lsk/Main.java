@@ -29,6 +29,7 @@ public final class Main {
         m.put("simkernel", new lsk.kernel.sim.SimKernelCommand());
         m.put("abi", new lsk.kernel.AbiCommand());
         m.put("demo", new lsk.demo.Demo());
+        m.put("keys", new lsk.keys.KeysCommand());
         return m;
     }
 
