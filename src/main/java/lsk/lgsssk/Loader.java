@@ -122,11 +122,8 @@ final class Loader {
             if (base.isServer()) { // else converted meanwhile: just load what is there
                 KeyConfig client = base.toBuilder().type(KeyConfig.TYPE_CLIENT)
                         .prime(Primes.make((int) base.primeBits(), req.randomPrime())).build();
-                if (lock != null) {
-                    lock.write(client, ascii);
-                } else {
-                    KeyFiles.write(path, name, client, ascii, true);
-                }
+                int oldLinks = lock != null ? lock.write(client, ascii) : KeyFiles.write(path, name, client, ascii, true);
+                KeyFiles.oldLinksWarning(name, oldLinks).ifPresent(w -> io.err().print(w + "\n"));
             }
             return 0;
         } catch (KeyFileFormatException e) { // a decode error: EINVAL, as C
