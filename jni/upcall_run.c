@@ -320,6 +320,10 @@ pid_t start_service(const char *exe, const char *socket_path)
 	 * alarm ends it once N has stopped waiting. */
 	if (setsid() < 0)
 		_exit(1);
+	/* Nothing of N's past stdio: an inherited start lock would stay held
+	 * (flock follows the open file) until the alarm, stalling every upcall
+	 * queued on it. */
+	prepare_exec();
 	alarm(UPCALL_START_MS / 1000 + 2);
 	pid = fork();
 	if (pid < 0)

@@ -30,7 +30,7 @@ import lsk.keyring.KeyringException;
  * Everything lives in a fresh root-only directory under /run (N refuses others): the socket,
  * the stub (it appends each call's argv to {@code calls}; a negotiator's stdin goes to
  * {@code stdin}; with {@code start-ok} present a service start touches {@code started} and
- * lingers 3 s), the lock and stamps N makes. {@link #close} removes it all.
+ * lingers 20 s, as a service lives on), the lock and stamps N makes. {@link #close} removes it all.
  */
 final class NativeUpcallRig implements AutoCloseable {
     static final Path N = Path.of(System.getProperty("lsk.basedir", "."), "target/native/lgss_keyring")
@@ -61,7 +61,7 @@ final class NativeUpcallRig implements AutoCloseable {
         String d = RequestKeyEntry.quote(dir);
         Files.writeString(launcher, "#!/bin/sh\nprintf '%s\\n' \"$*\" >> " + d + "/calls\n"
                 + "case \"$1 $2\" in\n"
-                + "  'lgss_keyringd '*) if [ -f " + d + "/start-ok ]; then : > " + d + "/started; sleep 3; fi ;;\n"
+                + "  'lgss_keyringd '*) if [ -f " + d + "/start-ok ]; then : > " + d + "/started; sleep 20; fi ;;\n"
                 + "  'lgss_keyring --negotiate') cat > " + d + "/stdin ;;\n"
                 + "esac\nexit 1\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
