@@ -1,5 +1,6 @@
 package lsk.keys;
 
+import lsk.keyfile.ClientPrimes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -116,7 +117,7 @@ final class KeyFileLoad {
             try {
                 if (now.isServer()) { // else converted meanwhile: load what is there
                     KeyConfig.Builder b = now.toBuilder().type(KeyConfig.TYPE_CLIENT)
-                            .prime(KeyPrimes.make((int) now.primeBits(), false));
+                            .prime(ClientPrimes.make((int) now.primeBits(), false));
                     KeyConfig next = b.build();
                     b.clear();
                     try {

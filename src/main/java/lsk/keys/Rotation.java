@@ -1,5 +1,6 @@
 package lsk.keys;
 
+import lsk.keyfile.ClientPrimes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -133,12 +134,12 @@ final class Rotation {
                 }
                 KeyConfig.Builder b = c.toBuilder().sharedKey(key);
                 if (c.isClient()) {
-                    boolean random = opts.randomPrime() || !KeyPrimes.isWellKnown(c);
+                    boolean random = opts.randomPrime() || !ClientPrimes.isWellKnown(c);
                     if (random) {
                         io.out().print("Generating DH parameters for " + names.get(i) + ", this can take a while...\n");
                         io.out().flush();
                     }
-                    b.prime(KeyPrimes.make((int) c.primeBits(), random));
+                    b.prime(ClientPrimes.make((int) c.primeBits(), random));
                 }
                 next.add(b.build());
                 b.clear();

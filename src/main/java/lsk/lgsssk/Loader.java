@@ -1,5 +1,6 @@
 package lsk.lgsssk;
 
+import lsk.keyfile.ClientPrimes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -121,7 +122,7 @@ final class Loader {
             }
             if (base.isServer()) { // else converted meanwhile: just load what is there
                 KeyConfig client = base.toBuilder().type(KeyConfig.TYPE_CLIENT)
-                        .prime(Primes.make((int) base.primeBits(), req.randomPrime())).build();
+                        .prime(ClientPrimes.make((int) base.primeBits(), req.randomPrime())).build();
                 int oldLinks = lock != null ? lock.write(client, ascii) : KeyFiles.write(path, name, client, ascii, true);
                 KeyFiles.oldLinksWarning(name, oldLinks).ifPresent(w -> io.err().print(w + "\n"));
             }

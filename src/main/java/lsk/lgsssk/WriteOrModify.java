@@ -1,5 +1,6 @@
 package lsk.lgsssk;
 
+import lsk.keyfile.ClientPrimes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -108,7 +109,7 @@ final class WriteOrModify {
                 return 1;
             }
             try {
-                c = c.toBuilder().prime(Primes.make((int) c.primeBits(), randomPrime)).build();
+                c = c.toBuilder().prime(ClientPrimes.make((int) c.primeBits(), randomPrime)).build();
             } catch (LskException e) {
                 err.print(e.getMessage() + "\n");
                 return 1;

@@ -1,4 +1,4 @@
-package lsk.lgsssk;
+package lsk.keyfile;
 
 import java.math.BigInteger;
 import java.util.Arrays;
@@ -8,13 +8,17 @@ import lsk.base.LskException;
 import lsk.crypto.Ffdhe;
 import lsk.crypto.SafePrimeGenerator;
 
-/** The DH prime of a client key, for {@code -w}, {@code -m} and the client conversion of {@code -l}. */
-final class Primes {
-    private Primes() {
+/**
+ * The DH prime of a client key, made as {@code lgss_sk} makes it ({@code -w}, {@code -m}, the
+ * client conversion of {@code -l}, {@code lsk keys load --client} and {@code lsk keys rotate}): the
+ * RFC 7919 group of that size (lsk's documented default), else, or when asked, a fresh safe prime.
+ */
+public final class ClientPrimes {
+    private ClientPrimes() {
     }
 
     /** The RFC 7919 ffdhe group of that size unless {@code random}, else (or for other sizes) a fresh safe prime. */
-    static byte[] make(int bits, boolean random) throws LskException {
+    public static byte[] make(int bits, boolean random) throws LskException {
         Optional<Ffdhe> group = Ffdhe.ofBits(bits);
         if (group.isPresent() && !random) {
             return group.get().primeBytes();
@@ -31,5 +35,11 @@ final class Primes {
             Thread.currentThread().interrupt();
             throw new LskException("error: generating SSK prime failed: interrupted", Errno.EIO);
         }
+    }
+
+    /** Whether {@code c} carries one of the well-known groups (else the site chose random primes). */
+    public static boolean isWellKnown(KeyConfig c) {
+        byte[] p = c.prime();
+        return p.length > 0 && Ffdhe.of(new BigInteger(1, p)).isPresent();
     }
 }
