@@ -129,6 +129,10 @@ final class KeyRequests {
             pb.environment().remove(KernelAbi.ENV_VERSION);
             pb.environment().put("LSK_LOG_STDERR", "1");
             Process p = pb.start();
+            // The key is made already: let the negotiation act (it waits for this byte).
+            try (java.io.OutputStream go = p.getOutputStream()) {
+                go.write(LgssKeyring.NEGOTIATE_GO);
+            }
             p.waitFor(Demo.NEGOTIATION_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
         return awaitContext(key);

@@ -33,6 +33,8 @@ import lsk.keyring.KeyringException;
  */
 public final class LgssKeyring implements Command {
     public static final String NEGOTIATE = "--negotiate";
+    /** The byte a {@link #NEGOTIATE} process waits for on its stdin before it acts (the key is ready). */
+    public static final int NEGOTIATE_GO = Spawn.GO;
     public static final String ENV_FOREGROUND = "LSK_UPCALL_FOREGROUND";
 
     @Override

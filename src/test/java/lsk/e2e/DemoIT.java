@@ -61,4 +61,19 @@ class DemoIT {
             return s.filter(d -> d.getFileName().toString().startsWith("demo-")).collect(Collectors.toCollection(HashSet::new));
         }
     }
+
+    /**
+     * The path a machine without keyutils (no /sbin/request-key) takes: the negotiation run
+     * directly on a key the demo makes. Every step must still hold.
+     */
+    @org.junit.jupiter.api.Test
+    void directPathHoldsEveryStep() throws Exception {
+        Process p = new ProcessBuilder(E2eRig.basedir().resolve("scripts/demo").toString(), "--direct")
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "demo --direct did not finish in 3 minutes");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("skpi: contexts interoperate (SkMech)") && out.contains("steps held"), out);
+        assertTrue(!out.contains("real /sbin/request-key runs"), out);
+    }
 }
