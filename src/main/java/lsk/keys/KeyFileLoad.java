@@ -1,19 +1,17 @@
 package lsk.keys;
 
 import lsk.keyfile.ClientPrimes;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import lsk.base.Errno;
 import lsk.base.LskException;
 import lsk.cmd.Io;
 import lsk.keyfile.KeyConfig;
 import lsk.keyfile.KeyFileFormatException;
 import lsk.keyfile.KeyFiles;
-import lsk.keyfile.KeyValidation;
+import lsk.keyfile.LoadChecks;
 import lsk.keyfile.UpdateLock;
 import lsk.keyring.SkKeyring;
 
@@ -48,34 +46,12 @@ final class KeyFileLoad {
         Path path = io.resolve(name);
         boolean converted = false;
         while (true) {
-            int mode;
-            try {
-                mode = KeyFiles.mode(path);
-            } catch (IOException e) {
-                err.print("stat() failed for file " + name + ": " + KeyFiles.strerror(e) + "\n");
-                return -Errno.of(e);
+            LoadChecks.Outcome checked = LoadChecks.check(name, path, io.cwd(), io.in(), err, !converted);
+            if (checked instanceof LoadChecks.Refused r) {
+                return r.rc();
             }
-            KeyConfig c;
+            KeyConfig c = ((LoadChecks.Ready) checked).config();
             try {
-                c = KeyFiles.read(name, io.cwd(), io.in(), err).config();
-            } catch (KeyFileFormatException e) {
-                err.print(e.getMessage() + "\n");
-                return -Errno.ENOKEY;
-            }
-            try {
-                // Like ssh: refuse a key others may read or change (group rw, other wx), as C.
-                if ((mode & 0073) != 0) {
-                    err.print("Shared key files must be readable/writeable only by owner\n");
-                    return -Errno.EACCES;
-                }
-                Optional<String> refused = KeyValidation.check(c).or(() -> KeyValidation.tooShort(c, name));
-                if (refused.isPresent()) {
-                    err.print(refused.get() + "\n");
-                    return -Errno.ENOKEY;
-                }
-                if (!converted) {
-                    KeyValidation.shortWarning(c, name).ifPresent(w -> err.print(w + "\n"));
-                }
                 if (client && c.isServer() && !converted) {
                     int rc = convertToClient(name, path, c);
                     if (rc < 0) {

@@ -14,6 +14,7 @@ import lsk.keyfile.KeyConfig;
 import lsk.keyfile.KeyFileFormatException;
 import lsk.keyfile.KeyFiles;
 import lsk.keyfile.KeyValidation;
+import lsk.keyfile.LoadChecks;
 import lsk.keyfile.UpdateLock;
 import lsk.keyring.SkKeyring;
 import lsk.obd.LustreMount;
@@ -46,34 +47,12 @@ final class Loader {
         Path path = io.resolve(name);
         boolean converted = false;
         while (true) {
-            int mode;
-            try {
-                mode = KeyFiles.mode(path);
-            } catch (IOException e) {
-                err.print("stat() failed for file " + name + ": " + KeyFiles.strerror(e) + "\n");
-                return -Errno.of(e);
+            LoadChecks.Outcome checked = LoadChecks.check(name, path, io.cwd(), io.in(), err, !converted);
+            if (checked instanceof LoadChecks.Refused r) {
+                return r.rc();
             }
-            KeyFiles.KeyFile kf;
-            try {
-                kf = KeyFiles.read(name, io.cwd(), io.in(), err);
-            } catch (KeyFileFormatException e) {
-                err.print(e.getMessage() + "\n");
-                return -Errno.ENOKEY;
-            }
-            // Like ssh: refuse a key others may read or change (group rw, other wx).
-            if ((mode & 0073) != 0) {
-                err.print("Shared key files must be readable/writeable only by owner\n");
-                return -Errno.EACCES;
-            }
+            KeyFiles.KeyFile kf = ((LoadChecks.Ready) checked).file();
             KeyConfig c = kf.config();
-            Optional<String> refused = KeyValidation.check(c).or(() -> KeyValidation.tooShort(c, name));
-            if (refused.isPresent()) {
-                err.print(refused.get() + "\n");
-                return -Errno.ENOKEY;
-            }
-            if (!converted) {
-                KeyValidation.shortWarning(c, name).ifPresent(w -> err.print(w + "\n"));
-            }
             if (c.isServer() && req.asClient() && !converted) {
                 int rc = convertToClient(name, path, kf, req, io);
                 if (rc < 0) {
