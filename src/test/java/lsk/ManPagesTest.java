@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lsk.cmd.Command;
@@ -105,6 +106,36 @@ class ManPagesTest {
         }
         assertTrue(opts.contains("--authreq"), "l_getauth's long options not found: " + opts);
         assertEquals(List.of(), undocumented(section(page("lsvcgssd.8"), "OPTIONS"), opts));
+    }
+
+    /**
+     * Every LSK_ variable the code reads (string literals in src/main/java and jni/, expansions in
+     * scripts/ and lustre-keys/) is in some page's ENVIRONMENT section.
+     */
+    @Test
+    void everyEnvironmentVariableIsDocumented() throws IOException {
+        Set<String> vars = new TreeSet<>();
+        scan(BASE.resolve("src/main/java"), Pattern.compile("\"(LSK_[A-Z0-9_]+)\""), vars);
+        scan(BASE.resolve("jni"), Pattern.compile("\"(LSK_[A-Z0-9_]+)\""), vars);
+        scan(BASE.resolve("scripts"), Pattern.compile("\\$\\{?(LSK_[A-Z0-9_]+)"), vars);
+        scan(BASE.resolve("lustre-keys"), Pattern.compile("\\$\\{?(LSK_[A-Z0-9_]+)"), vars);
+        assertTrue(vars.contains("LSK_PARAM_ROOT") && vars.contains("LSK_JAVA_OPTS"), "scan found " + vars);
+        StringBuilder env = new StringBuilder();
+        for (String p : PAGES) {
+            env.append(section(page(p), "ENVIRONMENT"));
+        }
+        assertEquals(List.of(), undocumented(env.toString(), List.copyOf(vars)), "not in any page's ENVIRONMENT");
+    }
+
+    private static void scan(Path dir, Pattern p, Set<String> into) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                Matcher m = p.matcher(Files.readString(f, StandardCharsets.ISO_8859_1));
+                while (m.find()) {
+                    into.add(m.group(1));
+                }
+            }
+        }
     }
 
     /** The check itself: an option taken out of a page is reported (a test that cannot fail proves nothing). */
