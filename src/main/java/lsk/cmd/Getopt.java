@@ -36,6 +36,20 @@ public final class Getopt {
     private Getopt() {
     }
 
+    /** The options {@link #parse} accepts with these tables, as spelled on a command line ("-a", "--ascii"). */
+    public static List<String> spellings(String optstring, List<LongOpt> longOpts) {
+        List<String> out = new ArrayList<>();
+        for (char c : optstring.toCharArray()) {
+            if (c != ':' && c != '+') {
+                out.add("-" + c);
+            }
+        }
+        for (LongOpt o : longOpts) {
+            out.add("--" + o.name());
+        }
+        return List.copyOf(out);
+    }
+
     /**
      * @param prog           argv[0], the prefix of diagnostics
      * @param args           the arguments after argv[0]

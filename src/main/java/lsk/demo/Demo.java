@@ -50,13 +50,19 @@ public final class Demo implements Command {
     private static final List<Getopt.LongOpt> LONG_OPTS = List.of(new Getopt.LongOpt("help", false, 'h'),
             new Getopt.LongOpt("direct", false, OPT_DIRECT), new Getopt.LongOpt("lustre-version", true, OPT_VERSION),
             new Getopt.LongOpt("repeat", true, OPT_REPEAT));
+    private static final String OPTSTRING = "h";
+
+    @Override
+    public List<String> options() {
+        return Getopt.spellings(OPTSTRING, LONG_OPTS);
+    }
 
     @Override
     public int run(List<String> args, Io io) {
         boolean direct = false;
         int repeat = 0;
         LustreVersion version = SimKernel.NEWEST;
-        Getopt.Result parsed = Getopt.parse("demo", args, "h", LONG_OPTS, false);
+        Getopt.Result parsed = Getopt.parse("demo", args, OPTSTRING, LONG_OPTS, false);
         for (Getopt.Event e : parsed.events()) {
             switch (e.val()) {
                 case 'h' -> {

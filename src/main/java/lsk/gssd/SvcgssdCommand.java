@@ -83,6 +83,11 @@ public final class SvcgssdCommand implements Command {
     }
 
     @Override
+    public List<String> options() {
+        return Getopt.spellings(OPTSTRING, LONG_OPTS);
+    }
+
+    @Override
     public int run(List<String> args, Io io) {
         boolean child = io.env().containsKey(Detach.ENV_CHILD);
         if (child) {

@@ -25,13 +25,19 @@ public final class AbiCommand implements Command {
     private static final List<Getopt.LongOpt> LONG_OPTS = List.of(new Getopt.LongOpt("help", false, 'h'),
             new Getopt.LongOpt("all", false, 'a'), new Getopt.LongOpt("lustre-version", true, 'v'),
             new Getopt.LongOpt("param-root", true, 'r'));
+    private static final String OPTSTRING = "h";
+
+    @Override
+    public List<String> options() {
+        return Getopt.spellings(OPTSTRING, LONG_OPTS);
+    }
 
     @Override
     public int run(List<String> args, Io io) {
         ParamPaths paths = ParamPaths.fromEnv(io.env());
         String version = null;
         boolean all = false;
-        Getopt.Result parsed = Getopt.parse("lsk abi", args, "h", LONG_OPTS, false);
+        Getopt.Result parsed = Getopt.parse("lsk abi", args, OPTSTRING, LONG_OPTS, false);
         for (Getopt.Event e : parsed.events()) {
             switch (e.val()) {
                 case 'h' -> {

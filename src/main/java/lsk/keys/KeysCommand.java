@@ -3,7 +3,9 @@ package lsk.keys;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import lsk.base.LskException;
 import lsk.cmd.Command;
 import lsk.cmd.Getopt;
@@ -37,6 +39,19 @@ public final class KeysCommand implements Command {
             new Getopt.LongOpt("no-load", false, 'n'), new Getopt.LongOpt("random-prime", false, OPT_RANDOM_PRIME),
             new Getopt.LongOpt("data", true, 'd'), new Getopt.LongOpt("verbose", false, 'v'),
             new Getopt.LongOpt("help", false, 'h'));
+    private static final String LOAD_OPTSTRING = "cvh";
+    private static final String LIST_OPTSTRING = "h";
+    private static final List<Getopt.LongOpt> LIST_OPTS = LOAD_OPTS.subList(2, 3);
+    private static final String ROTATE_OPTSTRING = "x:nd:vh";
+
+    /** The options of load, list and rotate together (the man page documents each under its subcommand). */
+    @Override
+    public List<String> options() {
+        Set<String> all = new LinkedHashSet<>(Getopt.spellings(LOAD_OPTSTRING, LOAD_OPTS));
+        all.addAll(Getopt.spellings(LIST_OPTSTRING, LIST_OPTS));
+        all.addAll(Getopt.spellings(ROTATE_OPTSTRING, ROTATE_OPTS));
+        return List.copyOf(all);
+    }
 
     @Override
     public int run(List<String> args, Io io) {
@@ -61,7 +76,7 @@ public final class KeysCommand implements Command {
     }
 
     private static int load(List<String> args, Io io) {
-        Getopt.Result r = Getopt.parse("lsk keys load", args, "cvh", LOAD_OPTS, false);
+        Getopt.Result r = Getopt.parse("lsk keys load", args, LOAD_OPTSTRING, LOAD_OPTS, false);
         boolean client = false;
         int verbose = 1; // mount.lustre's sk_init_logging(NULL, 1, 1)
         for (Getopt.Event e : r.events()) {
@@ -96,7 +111,7 @@ public final class KeysCommand implements Command {
     }
 
     private static int list(List<String> args, Io io) {
-        Getopt.Result r = Getopt.parse("lsk keys list", args, "h", LOAD_OPTS.subList(2, 3), false);
+        Getopt.Result r = Getopt.parse("lsk keys list", args, LIST_OPTSTRING, LIST_OPTS, false);
         for (Getopt.Event e : r.events()) {
             if (e.val() == 'h') {
                 io.out().print(USAGE);
@@ -121,7 +136,7 @@ public final class KeysCommand implements Command {
     }
 
     private static int rotate(List<String> args, Io io) {
-        Getopt.Result r = Getopt.parse("lsk keys rotate", args, "x:nd:vh", ROTATE_OPTS, false);
+        Getopt.Result r = Getopt.parse("lsk keys rotate", args, ROTATE_OPTSTRING, ROTATE_OPTS, false);
         long timeout = SkKeyring.LoadOptions.DEFAULT_FORMER_KEY_TIMEOUT;
         boolean load = true;
         boolean randomPrime = false;

@@ -61,6 +61,11 @@ public final class LgssSk implements Command {
     }
 
     @Override
+    public List<String> options() {
+        return RequestParser.options();
+    }
+
+    @Override
     public int run(List<String> args, Io io) {
         lsk.kernel.ChannelNative.noCoreDumps(); // shared keys pass through this process
         if (io.out() != System.out || isTty(Path.of("/proc/self/fd/1"))) {

@@ -67,6 +67,11 @@ final class RequestParser {
     private RequestParser() {
     }
 
+    /** The options {@link #parse} accepts (for the man page). */
+    static List<String> options() {
+        return Getopt.spellings(OPTSTRING, LONG_OPTS);
+    }
+
     static Parsed parse(String prog, List<String> args, boolean posixlyCorrect) {
         Getopt.Result parsed = Getopt.parse(prog, args, OPTSTRING, LONG_OPTS, posixlyCorrect);
         List<Note> notes = new ArrayList<>();

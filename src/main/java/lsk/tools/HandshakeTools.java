@@ -76,20 +76,20 @@ public final class HandshakeTools {
     }
 
     public static Command transcript() {
-        return (args, io) -> run(args, io, "transcript", TRANSCRIPT_USAGE,
+        return new Tool("transcript", TRANSCRIPT_USAGE,
                 List.of("client-key", "server-key", "target", "flags", "client-nid", "client-random",
                         "server-random", "client-private", "server-private", "nodemap"),
                 HandshakeTools::transcript);
     }
 
     public static Command respond() {
-        return (args, io) -> run(args, io, "respond", RESPOND_USAGE,
+        return new Tool("respond", RESPOND_USAGE,
                 List.of("server-key", "client-nid", "nodemap", "token", "server-random", "server-private"),
                 HandshakeTools::respond);
     }
 
     public static Command initiate() {
-        return (args, io) -> run(args, io, "initiate", INITIATE_USAGE,
+        return new Tool("initiate", INITIATE_USAGE,
                 List.of("client-key", "target", "flags", "client-nid", "client-random", "client-private",
                         "response"),
                 HandshakeTools::initiate);
@@ -97,6 +97,21 @@ public final class HandshakeTools {
 
     private interface Body {
         void run(ToolArgs o, Io io, Printer out) throws ToolArgs.UsageException, LskException;
+    }
+
+    /** One tool: its long options (all with a value) and, alone, {@code -h}/{@code --help}. */
+    private record Tool(String name, String usage, List<String> names, Body body) implements Command {
+        @Override
+        public int run(List<String> args, Io io) {
+            return HandshakeTools.run(args, io, name, usage, names, body);
+        }
+
+        @Override
+        public List<String> options() {
+            List<String> all = new ArrayList<>(List.of("-h", "--help"));
+            names.forEach(n -> all.add("--" + n));
+            return List.copyOf(all);
+        }
     }
 
     private static int run(List<String> args, Io io, String name, String usage, List<String> names, Body body) {

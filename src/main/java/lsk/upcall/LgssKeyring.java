@@ -36,13 +36,20 @@ public final class LgssKeyring implements Command {
     /** The byte a {@link #NEGOTIATE} process waits for on its stdin before it acts (the key is ready). */
     public static final int NEGOTIATE_GO = Spawn.GO;
     public static final String ENV_FOREGROUND = "LSK_UPCALL_FOREGROUND";
+    private static final List<String> HELP = List.of("-h", "--help");
+
+    /** The realm option, help, and the internal {@link #NEGOTIATE} marker of the background process. */
+    @Override
+    public List<String> options() {
+        return List.of(UpcallArgs.REALM, UpcallArgs.REALM_LONG, HELP.get(0), HELP.get(1), NEGOTIATE);
+    }
 
     @Override
     public int run(List<String> argv, Io io) {
         lsk.kernel.ChannelNative.noCoreDumps(); // it reads client keys and writes session keys
         boolean child = !argv.isEmpty() && argv.get(0).equals(NEGOTIATE);
         List<String> args = child ? argv.subList(1, argv.size()) : argv;
-        if (args.size() == 1 && (args.get(0).equals("-h") || args.get(0).equals("--help"))) {
+        if (args.size() == 1 && HELP.contains(args.get(0))) {
             io.out().print(UpcallArgs.USAGE);
             return 0;
         }

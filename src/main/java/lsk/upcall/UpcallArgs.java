@@ -22,6 +22,10 @@ public record UpcallArgs(String realm, int keyId, String type, String descriptio
               from sptlrpc/gss/lgss_keyring/debug_level (0 error .. 4 trace).
             """;
 
+    /** The realm option, short and long; {@link #parse} also takes {@code -Rrealm} and {@code --realm=realm}. */
+    public static final String REALM = "-R";
+    public static final String REALM_LONG = "--realm";
+
     /** KEY_MAX_DESC_SIZE less the NUL; key type names are short. */
     public static final int MAX_DESCRIPTION = 4095;
     public static final int MAX_TYPE = 31;
@@ -37,17 +41,17 @@ public record UpcallArgs(String realm, int keyId, String type, String descriptio
         int i = 0;
         if (!argv.isEmpty()) {
             String a = argv.get(0);
-            if (a.equals("-R") || a.equals("--realm")) {
+            if (a.equals(REALM) || a.equals(REALM_LONG)) {
                 if (argv.size() < 2) {
                     throw bad("option " + a + " needs a realm");
                 }
                 realm = argv.get(1);
                 i = 2;
-            } else if (a.startsWith("-R") && a.length() > 2) {
+            } else if (a.startsWith(REALM) && a.length() > 2) {
                 realm = a.substring(2);
                 i = 1;
-            } else if (a.startsWith("--realm=")) {
-                realm = a.substring(8);
+            } else if (a.startsWith(REALM_LONG + "=")) {
+                realm = a.substring(REALM_LONG.length() + 1);
                 i = 1;
             }
         }

@@ -52,9 +52,15 @@ public final class UpcalldCommand implements Command {
             new Getopt.LongOpt("param-root", true, OPT_PARAM_ROOT),
             new Getopt.LongOpt("lustre-version", true, OPT_VERSION),
             new Getopt.LongOpt("help", false, 'h'));
+    private static final String OPTSTRING = "fh";
 
     /** Parsed options; {@code exit >= 0}: return that status now. */
     record Parsed(boolean fg, Path socket, Duration idle, ParamPaths paths, String version, int exit) {
+    }
+
+    @Override
+    public List<String> options() {
+        return Getopt.spellings(OPTSTRING, LONG_OPTS);
     }
 
     @Override
@@ -134,7 +140,7 @@ public final class UpcalldCommand implements Command {
         Duration idle = Duration.ofSeconds(60);
         ParamPaths paths = ParamPaths.fromEnv(io.env());
         String version = null;
-        Getopt.Result r = Getopt.parse(NAME, args, "fh", LONG_OPTS, io.env().containsKey("POSIXLY_CORRECT"));
+        Getopt.Result r = Getopt.parse(NAME, args, OPTSTRING, LONG_OPTS, io.env().containsKey("POSIXLY_CORRECT"));
         for (Getopt.Event ev : r.events()) {
             switch (ev.val()) {
                 case 'f' -> fg = true;

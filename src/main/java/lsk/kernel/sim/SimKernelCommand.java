@@ -32,6 +32,12 @@ public final class SimKernelCommand implements Command {
             new Getopt.LongOpt("root", true, 'r'), new Getopt.LongOpt("socket", true, 's'),
             new Getopt.LongOpt("client-nid", true, 'n'), new Getopt.LongOpt("nodemap", true, 'm'),
             new Getopt.LongOpt("lustre-version", true, 'v'), new Getopt.LongOpt("upcall", true, 'u'));
+    private static final String OPTSTRING = "h";
+
+    @Override
+    public List<String> options() {
+        return Getopt.spellings(OPTSTRING, LONG_OPTS);
+    }
 
     @Override
     public int run(List<String> args, Io io) {
@@ -40,7 +46,7 @@ public final class SimKernelCommand implements Command {
         String nm = "default";
         LustreVersion version = SimKernel.NEWEST;
         String upcall = SimKernel.UPCALL_NONE;
-        Getopt.Result parsed = Getopt.parse("simkernel", args, "h", LONG_OPTS, false);
+        Getopt.Result parsed = Getopt.parse("simkernel", args, OPTSTRING, LONG_OPTS, false);
         try {
             for (Getopt.Event e : parsed.events()) {
                 String v = e.arg();
