@@ -1,6 +1,9 @@
 package lsk.doctor;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -14,13 +17,12 @@ import lsk.gssd.Svcgssd;
  * The server daemon: something listens on its socket (lsvcgssd, or systemd holding the socket for
  * it), and the socket is root's alone (owner, mode, directory). The socket is the one
  * /etc/sysconfig/lsvcgss gives with {@code --socket}, else lsk's default. Whether it listens is
- * read from /proc/net/unix (listening sockets by path) rather than by connecting: doctor
- * sends the daemon nothing.
+ * tried by connecting and closing at once: the daemon drops a connection that sent nothing
+ * without a log line (RequestReader). /proc/net/unix cannot tell: the daemon binds a temporary
+ * name and renames it, and the kernel keeps showing the name it was bound under.
  */
 final class DaemonChecks {
     static final String RUNNING = "lsvcgss running", SOCKET = "lsvcgss socket";
-    /** __SO_ACCEPTCON in /proc/net/unix's Flags column: a listening socket. */
-    static final long ACCEPTCON = 0x10000;
     static final String DAEMON_COMM = "lsvcgssd";
 
     private final Node node;
@@ -39,20 +41,29 @@ final class DaemonChecks {
         Path sock = node.fs(named);
         List<Long> pids = pids();
         String procs = pids.isEmpty() ? "" : " (" + DAEMON_COMM + " pid " + join(pids) + ")";
-        boolean listening;
-        try {
-            listening = listeners().contains(sock.toString());
-        } catch (IOException e) {
-            out.add(Finding.skip(RUNNING, "cannot read " + node.proc().resolve("net/unix") + ": " + e.getMessage()));
-            listening = false;
-        }
+        Optional<String> refused = connect(sock);
+        boolean listening = refused.isEmpty();
         if (listening) {
-            out.add(Finding.ok(RUNNING, "listening on " + named + procs));
+            out.add(Finding.ok(RUNNING, "answering on " + named + procs));
+        } else if (refused.get().contains("Permission denied")) {
+            out.add(Finding.skip(RUNNING, "needs root (only root may connect to " + named + ")" + procs));
         } else {
-            out.add(Finding.problem(RUNNING, "nothing listens on " + named + procs + ": servers refuse SSK connections",
+            out.add(Finding.problem(RUNNING, "nothing listens on " + named + " (" + refused.get() + ")" + procs
+                    + ": servers refuse SSK connections",
                     "systemctl start lsvcgss (journalctl -u lsvcgss says why it stopped)"));
         }
         out.add(socket(named, sock, listening));
+    }
+
+    /** Empty when something accepts a connection on {@code sock}; else why not. */
+    static Optional<String> connect(Path sock) {
+        try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            c.connect(UnixDomainSocketAddress.of(sock));
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            String m = e.getMessage();
+            return Optional.of(m == null ? e.getClass().getSimpleName() : m);
+        }
     }
 
     private Finding socket(String named, Path sock, boolean listening) {
@@ -122,25 +133,6 @@ final class DaemonChecks {
             // unreadable options: the unit's default stands
         }
         return Svcgssd.DEFAULT_SOCKET.toString();
-    }
-
-    /** Paths of the listening Unix sockets (/proc/net/unix: Num RefCount Protocol Flags Type St Inode Path). */
-    List<String> listeners() throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String l : Files.readAllLines(node.proc().resolve("net/unix"))) {
-            String[] f = l.strip().split("\\s+", 8);
-            if (f.length < 8 || f[0].equals("Num")) {
-                continue;
-            }
-            try {
-                if ((Long.parseLong(f[3], 16) & ACCEPTCON) != 0) {
-                    out.add(f[7]);
-                }
-            } catch (NumberFormatException e) {
-                // not a socket line
-            }
-        }
-        return out;
     }
 
     /** Processes named lsvcgssd (the daemon sets its name so pgrep finds it). */
