@@ -6,6 +6,6 @@
  * root of the kernel, /proc), so tests inject problems without touching the real node.
  * {@link lsk.doctor.Doctor} is the one entry point; the checks are grouped by what they look at.
  *
- * <p>May import: lsk.base, lsk.cmd, lsk.sk, lsk.kernel, lsk.keyfile, lsk.keyring, lsk.keys, lsk.gssd, lsk.unixsock.
+ * <p>May import: lsk.base, lsk.cmd, lsk.sk, lsk.kernel, lsk.keyfile, lsk.keyring, lsk.keys, lsk.gssd.
  */
 package lsk.doctor;
