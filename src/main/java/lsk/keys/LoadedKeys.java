@@ -21,7 +21,7 @@ import lsk.sk.KeyNames;
  * rotation window). The payload is read only to decode those fields and wiped at once; key
  * bytes and primes are never printed.
  */
-final class LoadedKeys {
+public final class LoadedKeys {
     /** A payload that is not a key file image: shown with dashes. */
     static final String UNKNOWN = "-";
 
@@ -32,7 +32,7 @@ final class LoadedKeys {
      * @param expire  the key's context expiry in seconds ({@code -e}), as text
      * @param timeout the /proc/keys timeout column ({@code perm}: none)
      */
-    record Entry(int serial, String description, String types, String fsname, String nodemap, String expire,
+    public record Entry(int serial, String description, String types, String fsname, String nodemap, String expire,
             String timeout) {
     }
 
@@ -40,7 +40,7 @@ final class LoadedKeys {
     }
 
     /** The live SSK keys of @u in keyring order; revoked, dead or invalidated ones are left out. */
-    static List<Entry> list(Keyring kr, Map<Integer, ProcKeys> proc) throws KeyringException {
+    public static List<Entry> list(Keyring kr, Map<Integer, ProcKeys> proc) throws KeyringException {
         List<Entry> out = new ArrayList<>();
         List<Integer> keys = kr.find(Keyring.USER,
                 d -> d.type().equals("user") && d.description().startsWith(KeyNames.PREFIX));
@@ -86,7 +86,7 @@ final class LoadedKeys {
     }
 
     /** The type bits as lgss_sk -r names them, e.g. {@code mgs,server}. */
-    static String types(KeyConfig c) {
+    public static String types(KeyConfig c) {
         List<String> t = new ArrayList<>();
         if (c.isMgs()) {
             t.add("mgs");

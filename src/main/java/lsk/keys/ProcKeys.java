@@ -16,7 +16,7 @@ import java.util.Map;
  * @param flags   the 7 flag letters ({@code R} revoked, {@code D} dead, {@code i} invalidated ...)
  * @param timeout the timeout column
  */
-record ProcKeys(String flags, String timeout) {
+public record ProcKeys(String flags, String timeout) {
 
     /** Whether the key is revoked, dead or invalidated: no longer usable, only not yet collected. */
     boolean gone() {
@@ -24,7 +24,7 @@ record ProcKeys(String flags, String timeout) {
     }
 
     /** Serial to columns, for every key this process may view. */
-    static Map<Integer, ProcKeys> read(Path file) throws IOException {
+    public static Map<Integer, ProcKeys> read(Path file) throws IOException {
         return parse(Files.readAllLines(file));
     }
 
