@@ -34,10 +34,16 @@ public final class Doctor implements Command {
 
     private static final List<Getopt.LongOpt> OPTS = List.of(new Getopt.LongOpt("skpath", true, 's'),
             new Getopt.LongOpt("quiet", false, 'q'), new Getopt.LongOpt("help", false, 'h'));
+    private static final String OPTSTRING = "qh";
+
+    @Override
+    public List<String> options() {
+        return Getopt.spellings(OPTSTRING, OPTS);
+    }
 
     @Override
     public int run(List<String> args, Io io) {
-        Getopt.Result r = Getopt.parse("lsk doctor", args, "qh", OPTS, false);
+        Getopt.Result r = Getopt.parse("lsk doctor", args, OPTSTRING, OPTS, false);
         List<Path> sk = new ArrayList<>();
         boolean quiet = false;
         for (Getopt.Event e : r.events()) {
