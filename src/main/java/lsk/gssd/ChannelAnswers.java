@@ -70,13 +70,16 @@ final class ChannelAnswers implements AnswerSink {
     }
 
     /**
-     * An error answer to a request that could not be parsed, when its in-handle and token words
-     * still decode (the kernel finds the waiting request by those two): its client fails at once
+     * An error answer to a request that could not be parsed, when it is a whole line of six words
+     * whose in-handle and token words still decode (the kernel finds the waiting request by those two): its client fails at once
      * instead of after the kernel's upcall timeout. Nothing when they do not.
      */
     void errorFor(byte[] raw) {
-        String[] w = new String(raw, StandardCharsets.ISO_8859_1).strip().split(" ", -1);
-        if (w.length < 6) {
+        if (raw.length == 0 || raw[raw.length - 1] != '\n') {
+            return; // cut short: its token would not be the one the kernel waits with
+        }
+        String[] w = new String(raw, 0, raw.length - 1, StandardCharsets.ISO_8859_1).split(" ", -1);
+        if (w.length != 6) {
             return;
         }
         try {

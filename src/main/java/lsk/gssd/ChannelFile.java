@@ -6,6 +6,7 @@ import lsk.base.Errno;
 import lsk.base.LskException;
 import lsk.cmd.Log;
 import lsk.kernel.CacheChannelNative;
+import lsk.kernel.ParamPaths;
 
 /**
  * One sunrpc cache channel of a Lustre 2.15.x server, kept open and opened again when it goes
@@ -17,6 +18,7 @@ final class ChannelFile implements AutoCloseable {
     /** Not open and cannot be opened now. */
     static final int ENOTCONN = 107;
     private final CacheChannelNative cc;
+    private final ParamPaths paths;
     private final Path path;
     private final int flags;
     private final Log log;
@@ -24,8 +26,10 @@ final class ChannelFile implements AutoCloseable {
     private int fd = -1;
     private boolean warned;
 
-    ChannelFile(CacheChannelNative cc, Path path, int flags, Log log) {
+    /** {@code path} lies under {@code paths}' root, which is checked before each open. */
+    ChannelFile(CacheChannelNative cc, ParamPaths paths, Path path, int flags, Log log) {
         this.cc = cc;
+        this.paths = paths;
         this.path = path;
         this.flags = flags;
         this.log = log;
@@ -41,6 +45,13 @@ final class ChannelFile implements AutoCloseable {
         try {
             if (fd >= 0) {
                 return true;
+            }
+            try {
+                paths.checkTrusted(path); // a simulated root: root writes session keys here
+            } catch (LskException e) {
+                log.log(warned ? Log.TRACE : Log.ERR, "ERROR: " + e.getMessage());
+                warned = true;
+                return false;
             }
             long r = cc.lsk_cc_open(path.toString(), flags);
             if (r < 0) {

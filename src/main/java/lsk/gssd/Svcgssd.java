@@ -24,6 +24,7 @@ import lsk.kernel.CacheChannelNative;
 import lsk.kernel.ChannelNative;
 import lsk.kernel.KernelAbi;
 import lsk.kernel.LustreKernel;
+import lsk.kernel.ParamPaths;
 
 /**
  * A running lsvcgssd: a bound socket, its {@link RequestReader} (framing: one request line per
@@ -146,9 +147,10 @@ public final class Svcgssd implements AutoCloseable {
      * under the parameter root (the real /proc/net/rpc, or a simulated kernel's).
      */
     static Svcgssd serveChannels(Options options, Responder responder, Log log, CacheChannelNative cc) {
-        ChannelFile init = new ChannelFile(cc, CacheChannelLines.initChannel(options.kernel().paths()),
-                CacheChannelNative.O_RDWR, log);
-        ChannelFile context = new ChannelFile(cc, CacheChannelLines.contextChannel(options.kernel().paths()),
+        ParamPaths paths = options.kernel().paths();
+        ChannelFile init = new ChannelFile(cc, paths, CacheChannelLines.initChannel(paths), CacheChannelNative.O_RDWR,
+                log);
+        ChannelFile context = new ChannelFile(cc, paths, CacheChannelLines.contextChannel(paths),
                 CacheChannelNative.O_WRONLY, log);
         ChannelAnswers answers = new ChannelAnswers(init, context, log, () -> System.currentTimeMillis() / 1000);
         RequestHandler handler = new RequestHandler(answers, options.skEnabled(), responder, log);
