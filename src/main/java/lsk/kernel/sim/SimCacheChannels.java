@@ -108,13 +108,19 @@ final class SimCacheChannels implements AutoCloseable {
     private final Map<SimCacheLines.Key, Request> pending = new ConcurrentHashMap<>();
     private final Set<Integer> readers = ConcurrentHashMap.newKeySet();
     private final Set<Integer> connections = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> contextConnections = ConcurrentHashMap.newKeySet();
     private final Object queueLock = new Object();
+    private final Object contextLock = new Object();
+    private volatile boolean closed;
     private volatile long lastClose; // nanoTime of the last reader's close; 0: never
     private int initFd = -1;
     private int contextFd = -1;
 
-    private SimCacheChannels(Path root, Sink sink, Duration timeout, Consumer<String> log) {
+    private final ExecutorService workers;
+
+    private SimCacheChannels(Path root, Sink sink, Duration timeout, ExecutorService workers, Consumer<String> log) {
         this.root = root;
+        this.workers = workers;
         this.sink = sink;
         this.timeout = timeout;
         this.log = log;
@@ -128,7 +134,7 @@ final class SimCacheChannels implements AutoCloseable {
     /** Binds both channel files (dirs 0755, sockets 0600) and serves them on {@code workers}. */
     static SimCacheChannels open(ParamPaths paths, Sink sink, Duration timeout, ExecutorService workers,
                                  Consumer<String> log) throws IOException, LskException {
-        SimCacheChannels c = new SimCacheChannels(paths.root(), sink, timeout, log);
+        SimCacheChannels c = new SimCacheChannels(paths.root(), sink, timeout, workers, log);
         try {
             c.initFd = bind(paths, INIT_CHANNEL);
             c.contextFd = bind(paths, CONTEXT_CHANNEL);
@@ -136,8 +142,7 @@ final class SimCacheChannels implements AutoCloseable {
             c.close();
             throw e;
         }
-        workers.execute(() -> c.acceptLoop(c.initFd, true, workers));
-        workers.execute(() -> c.acceptLoop(c.contextFd, false, workers));
+        workers.execute(c::poll);
         return c;
     }
 
@@ -147,7 +152,7 @@ final class SimCacheChannels implements AutoCloseable {
                 PosixFilePermissions.fromString("rwxr-xr-x")));
         paths.checkTrusted(p); // root's tree only: nobody else can swap the socket for a link
         Files.deleteIfExists(p);
-        int fd = SimSeqpacket.listen(p);
+        int fd = SimSeqpacket.listen(p, true);
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
         return fd;
     }
@@ -163,6 +168,7 @@ final class SimCacheChannels implements AutoCloseable {
         byte[] msg = text.getBytes(StandardCharsets.US_ASCII);
         long now = System.nanoTime();
         synchronized (queueLock) {
+            acceptReaders(); // an open() that came first has registered its reader
             pending.values().removeIf(r -> now - r.deadline() > 0);
             if (readers.isEmpty() && (lastClose == 0 || now - lastClose > LISTENER_GRACE.toNanos())) {
                 throw new LskException("no lsvcgssd has " + INIT_CHANNEL + " open: request dropped"
@@ -184,26 +190,28 @@ final class SimCacheChannels implements AutoCloseable {
         }
     }
 
-    private void acceptLoop(int listener, boolean init, ExecutorService workers) {
-        while (true) {
-            int fd;
+    private static int accept(int listener, boolean nonblocking) throws IOException {
+        return listener < 0 ? -1 : SimSeqpacket.acceptNow(listener, nonblocking);
+    }
+
+    /** Takes every queued init-channel connection as a reader; each sees every request still pending. */
+    private void acceptReaders() {
+        synchronized (queueLock) {
             try {
-                fd = SimSeqpacket.accept(listener);
-            } catch (IOException e) {
-                return; // shut down
-            }
-            connections.add(fd);
-            if (init) {
-                synchronized (queueLock) { // a new reader sees every request still pending
-                    readers.add(fd);
-                    pending.values().forEach(r -> deliver(fd, r.line()));
+                for (int fd = accept(initFd, false); fd >= 0; fd = accept(initFd, false)) {
+                    int reader = fd;
+                    connections.add(reader);
+                    readers.add(reader);
+                    pending.values().forEach(r -> deliver(reader, r.line()));
+                    workers.execute(() -> serve(reader));
                 }
+            } catch (IOException e) {
+                log.accept("simkernel: " + INIT_CHANNEL + ": " + e.getMessage());
             }
-            workers.execute(() -> serve(fd, init));
         }
     }
 
-    private void serve(int fd, boolean init) {
+    private void serve(int fd) {
         try {
             while (true) {
                 byte[] msg = SimSeqpacket.read(fd, SimCacheLines.MAX_WRITE + 1);
@@ -211,11 +219,7 @@ final class SimCacheChannels implements AutoCloseable {
                     return;
                 }
                 try {
-                    if (init) {
-                        onRsi(msg);
-                    } else {
-                        onRsc(msg);
-                    }
+                    onRsi(msg);
                 } finally {
                     Arrays.fill(msg, (byte) 0);
                 }
@@ -233,7 +237,70 @@ final class SimCacheChannels implements AutoCloseable {
         }
     }
 
+    /**
+     * Connections are accepted and context writes taken by polling, never by a blocked accept:
+     * a request first takes the readers already connected ({@link #acceptReaders}) and an rsi
+     * first takes every context write already sent ({@link #takeContexts}), as the real open()
+     * registers its reader and the real write() to the context channel has installed the
+     * context before they return.
+     */
+    private void poll() {
+        try {
+            while (!closed) {
+                acceptReaders();
+                takeContexts();
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            // closed
+        }
+    }
+
+    /** Accepts every queued context connection and parses every queued message, without blocking. */
+    private void takeContexts() {
+        synchronized (contextLock) {
+            if (closed) {
+                return;
+            }
+            try {
+                for (int fd = accept(contextFd, true); fd >= 0; fd = accept(contextFd, true)) {
+                    contextConnections.add(fd);
+                }
+            } catch (IOException e) {
+                log.accept("simkernel: " + CONTEXT_CHANNEL + ": " + e.getMessage());
+            }
+            for (int fd : contextConnections) {
+                takeContexts(fd);
+            }
+        }
+    }
+
+    /** Parses what {@code fd} has queued; closes it at EOF. */
+    private void takeContexts(int fd) {
+        try {
+            while (true) {
+                byte[] m = SimSeqpacket.receiveNow(fd, SimCacheLines.MAX_WRITE + 1);
+                if (m == SimSeqpacket.NOTHING) {
+                    return;
+                }
+                if (m == null) {
+                    break;
+                }
+                try {
+                    onRsc(m);
+                } finally {
+                    Arrays.fill(m, (byte) 0);
+                }
+            }
+        } catch (IOException e) {
+            // gone
+        }
+        contextConnections.remove(fd);
+        SimSeqpacket.close(fd);
+    }
+
     private void onRsi(byte[] msg) {
+        takeContexts();
         SimCacheLines.Result<SimCacheLines.Rsi> r = SimCacheLines.rsi(msg, pending::containsKey);
         report(INIT_CHANNEL, r, msg.length);
         if (r.woken() != null) {
@@ -280,11 +347,16 @@ final class SimCacheChannels implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int fd : new int[] {initFd, contextFd}) {
-            if (fd >= 0) {
-                SimSeqpacket.shutdown(fd);
-                SimSeqpacket.close(fd);
-            }
+        closed = true;
+        synchronized (queueLock) {
+            SimSeqpacket.close(initFd);
+            initFd = -1;
+        }
+        synchronized (contextLock) {
+            SimSeqpacket.close(contextFd);
+            contextFd = -1;
+            contextConnections.forEach(SimSeqpacket::close);
+            contextConnections.clear();
         }
         connections.forEach(SimSeqpacket::shutdown);
         for (String ch : new String[] {INIT_CHANNEL, CONTEXT_CHANNEL}) {

@@ -50,8 +50,8 @@ final class SimCacheLines {
         SimCacheWords.addHex(b, inHandle);
         SimCacheWords.addHex(b, token);
         b.setCharAt(b.length() - 1, '\n');
-        // qword_addhex needs room for the space after each word: the page holds at most 4095.
-        return b.length() >= PAGE_SIZE ? "" : b.toString();
+        // qword_addhex fails (len -1) once a word and its space do not fit what is left of the page.
+        return b.length() > PAGE_SIZE ? "" : b.toString();
     }
 
     private static byte[] le(int n, long v) {

@@ -19,6 +19,11 @@ final class SimSeqpacket {
     private static final int AF_UNIX = 1;
     private static final int SOCK_SEQPACKET = 5;
     private static final int SOCK_CLOEXEC = 02000000;
+    private static final int SOCK_NONBLOCK = 04000;
+    private static final int MSG_DONTWAIT = 0x40;
+    private static final int EAGAIN = 11;
+    /** What {@link #receiveNow} returns when no message is queued. */
+    static final byte[] NOTHING = new byte[0];
     private static final int SHUT_RDWR = 2;
     private static final int MSG_NOSIGNAL = 0x4000;
     /** sizeof(struct sockaddr_un): sa_family_t then sun_path[108]. */
@@ -37,6 +42,8 @@ final class SimSeqpacket {
         int connect(int fd, byte[] addr, int len) throws LastErrorException;
 
         long read(int fd, byte[] buf, long n) throws LastErrorException;
+
+        long recv(int fd, byte[] buf, long n, int flags) throws LastErrorException;
 
         long send(int fd, byte[] buf, long n, int flags) throws LastErrorException;
 
@@ -67,11 +74,11 @@ final class SimSeqpacket {
         return new IOException(what + ": errno " + e.getErrorCode(), e);
     }
 
-    /** A listening socket bound at {@code path} (which must not exist). */
-    static int listen(Path path) throws IOException {
+    /** A listening socket bound at {@code path} (which must not exist); non-blocking accepts if asked. */
+    static int listen(Path path, boolean nonblocking) throws IOException {
         int fd;
         try {
-            fd = Holder.LIBC.socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+            fd = Holder.LIBC.socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0), 0);
         } catch (LastErrorException e) {
             throw io("socket", e);
         }
@@ -106,12 +113,31 @@ final class SimSeqpacket {
         }
     }
 
-    /** The next connection; IOException once the listener is shut down. */
-    static int accept(int fd) throws IOException {
+    /** A queued connection of a non-blocking listener, or -1 when none waits. */
+    static int acceptNow(int fd, boolean nonblocking) throws IOException {
         try {
-            return Holder.LIBC.accept4(fd, Pointer.NULL, Pointer.NULL, SOCK_CLOEXEC);
+            return Holder.LIBC.accept4(fd, Pointer.NULL, Pointer.NULL, SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0));
         } catch (LastErrorException e) {
+            if (e.getErrorCode() == EAGAIN) {
+                return -1;
+            }
             throw io("accept", e);
+        }
+    }
+
+    /** One queued message (at most {@code max} bytes), {@link #NOTHING} when none is queued, null at EOF. */
+    static byte[] receiveNow(int fd, int max) throws IOException {
+        byte[] b = new byte[max];
+        try {
+            long n = Holder.LIBC.recv(fd, b, b.length, MSG_DONTWAIT);
+            return n == 0 ? null : Arrays.copyOf(b, (int) n);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == EAGAIN) {
+                return NOTHING;
+            }
+            throw io("recv", e);
+        } finally {
+            Arrays.fill(b, (byte) 0);
         }
     }
 
