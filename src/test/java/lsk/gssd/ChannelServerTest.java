@@ -115,6 +115,10 @@ class ChannelServerTest {
             assertEquals("0", rsi[4]);
             assertEquals("\\x8877665544332211", rsi[5]);
             assertTrue(rsi[6].matches("\\\\x([0-9a-f]{2})+\n"), "response token as a hex word");
+            long end = System.nanoTime() + 10_000_000_000L; // counted just after the rsi write
+            while (d.completed() == 0 && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
             assertEquals(1, d.completed());
             assertEquals(List.of(CacheChannelLines.initChannel(new ParamPaths(root)) + " " + CacheChannelNative.O_RDWR,
                     CacheChannelLines.contextChannel(new ParamPaths(root)) + " " + CacheChannelNative.O_WRONLY),
@@ -146,9 +150,13 @@ class ChannelServerTest {
         // then a mechanism that is not SK (krb5 = 1 << 16): answered GSS_S_BAD_MECH, as the socket backend does
         kernel.request(request((1L << 16) | 1, 8, new byte[] {9}).getBytes(StandardCharsets.US_ASCII));
         try (Svcgssd d = start(kernel, root)) {
-            List<ScriptedChannels.Write> w = kernel.awaitWrites(2);
-            Thread.sleep(200);
-            w = kernel.writes();
+            kernel.awaitWrites(2);
+            long end = System.nanoTime() + 10_000_000_000L; // counted just after the last write
+            while (d.failed() < 7 && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(200); // nothing more may come
+            List<ScriptedChannels.Write> w = kernel.writes();
             assertEquals(2, w.size(), w + " " + logs);
             String[] first = w.get(0).text().split(" ");
             assertEquals(ScriptedChannels.INIT, w.get(0).channel());
