@@ -6,7 +6,6 @@ import lsk.base.LskException;
 import lsk.kernel.Downcalls;
 import lsk.kernel.KernelAbi;
 import lsk.kernel.LustreKernel;
-import lsk.kernel.LustreVersion;
 import lsk.kernel.ParamPaths;
 import lsk.kernel.UpcallLine;
 import java.io.IOException;
@@ -17,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.Map;
@@ -43,8 +41,6 @@ import java.util.function.Consumer;
 final class SimCacheChannels implements AutoCloseable {
     static final String INIT_CHANNEL = "proc/net/rpc/auth.sptlrpc.init/channel";
     static final String CONTEXT_CHANNEL = "proc/net/rpc/auth.sptlrpc.context/channel";
-    /** The first version with l_getauth and rsi_info/rsc_info instead of these channels. */
-    static final LustreVersion FIRST_WITHOUT = LustreVersion.of(2, 15, 59);
     /** cache_listeners_exist: a reader that closed less than 30 s ago still counts. */
     static final Duration LISTENER_GRACE = Duration.ofSeconds(30);
 
@@ -83,21 +79,6 @@ final class SimCacheChannels implements AutoCloseable {
         };
     }
 
-    /**
-     * The client-side profile of a 2.15.x kernel: as 2.16.x (80-byte ioctl, init_channel in
-     * debugfs). A local stand-in until the version table has its 2.15 row.
-     */
-    static LustreKernel kernel(ParamPaths paths, LustreVersion v) throws LskException {
-        try {
-            return LustreKernel.of(paths, v);
-        } catch (LskException e) {
-            return new LustreKernel(paths, v, KernelAbi.V2_16);
-        }
-    }
-
-    /** The parameter files a 2.15 tree has besides the version (no rsi_upcall, rsi_info, rsc_info). */
-    static final List<String> PARAMS = List.of(ParamPaths.INIT_CHANNEL, ParamPaths.KEYRING_DEBUG_LEVEL);
-
     private record Request(long hash, byte[] line, long deadline) {
     }
 
@@ -126,9 +107,9 @@ final class SimCacheChannels implements AutoCloseable {
         this.log = log;
     }
 
-    /** Whether {@code v} serves SEC_CTX_INIT through these channels (2.15.x and the 2.15.5x before 2.15.59). */
-    static boolean applies(LustreVersion v) {
-        return v.compareTo(FIRST_WITHOUT) < 0;
+    /** Whether {@code k} serves SEC_CTX_INIT through these channels (2.15.x). */
+    static boolean applies(LustreKernel k) {
+        return k.abi().server() == KernelAbi.Server.CACHE_CHANNELS;
     }
 
     /** Binds both channel files (dirs 0755, sockets 0600) and serves them on {@code workers}. */

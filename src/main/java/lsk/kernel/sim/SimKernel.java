@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -128,8 +127,7 @@ public final class SimKernel implements AutoCloseable {
     private SimKernel(Config config, ChannelNative shim, Consumer<String> log) throws LskException {
         this.config = config;
         this.paths = new ParamPaths(config.root());
-        this.kernel = SimCacheChannels.applies(config.version()) ? SimCacheChannels.kernel(paths, config.version())
-                : LustreKernel.of(paths, config.version());
+        this.kernel = LustreKernel.of(paths, config.version());
         this.shim = shim;
         this.log = log;
     }
@@ -178,13 +176,12 @@ public final class SimKernel implements AutoCloseable {
         KernelAbi abi = kernel.abi();
         Path version = LustreKernel.versionFile(paths);
         Files.createDirectories(version.getParent(), SimTree.DIR_MODE);
-        List<String> params = cache() ? SimCacheChannels.PARAMS : KernelAbi.placedParams();
-        for (String p : params) {
+        for (String p : abi.params()) {
             Files.createDirectories(paths.simulated(abi, p).getParent(), SimTree.DIR_MODE);
         }
         // Checked before anything is written: only root (or this user) can have put anything there.
         paths.checkTrusted(version);
-        for (String p : params) {
+        for (String p : abi.params()) {
             paths.checkTrusted(paths.simulated(abi, p));
         }
         SimTree.writeFile(version, config.version() + "\n", true);
@@ -269,7 +266,7 @@ public final class SimKernel implements AutoCloseable {
     }
 
     private boolean cache() {
-        return SimCacheChannels.applies(config.version());
+        return SimCacheChannels.applies(kernel);
     }
 
     private void onRsi(byte[] write) {
