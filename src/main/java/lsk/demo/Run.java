@@ -66,7 +66,8 @@ final class Run {
         out.println("  upcall: " + (requests.viaRequestKey() ? "real " + KeyRequests.REQUEST_KEY
                 + " runs scripts/lgss_keyring"
                 : "direct invocation of lgss_keyring's negotiation (" + requests.whyDirect() + ")"));
-        out.println("  server kernel: Lustre " + version + ", rsi upcall " + getauth);
+        out.println("  server kernel: Lustre " + version + (channels() ? ", sunrpc cache channels (no rsi upcall)"
+                : ", rsi upcall " + getauth));
         if (!requests.stale().isEmpty()) {
             out.println("  removed " + requests.stale().size() + " request-key.d entries of killed runs: "
                     + requests.stale());
@@ -134,8 +135,8 @@ final class Run {
         kernel = SimKernel.start(new SimKernel.Config(dir.resolve("kernel"), version, dir.resolve("svcgssd.socket"),
                 Demo.CLIENT_NID, "default", Demo.NEGOTIATION_TIMEOUT, getauth.toString()),
                 m -> Logs.append(dir.resolve("simkernel.log"), m));
-        return kernel.kernel() + ", rsc header " + kernel.kernel().abi().rscHeader.size + " bytes, runs "
-                + getauth.getFileName();
+        return kernel.kernel() + (channels() ? ", auth.sptlrpc.{init,context}/channel"
+                : ", rsc header " + kernel.kernel().abi().rscHeader.size + " bytes, runs " + getauth.getFileName());
     }
 
     private String startDaemon() throws Exception {
@@ -149,13 +150,19 @@ final class Run {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String serving = "for " + kernel.kernel();
         Path log = dir.resolve("lsvcgssd.log");
-        while (!KernelChannel.isSocket(sock) || !Files.readString(log).contains(serving)) {
+        // 2.15.x: no socket, the daemon reads the init channel
+        while (!(channels() || KernelChannel.isSocket(sock)) || !Files.readString(log).contains(serving)) {
             if (!daemon.isAlive() || System.nanoTime() > end) {
                 throw new LskException("lsvcgssd did not start " + serving + ": " + Logs.tail(log), Errno.EIO);
             }
             Thread.sleep(20);
         }
-        return "pid " + daemon.pid() + ", socket " + sock.getFileName() + ", " + serving;
+        return "pid " + daemon.pid() + (channels() ? ", init channel" : ", socket " + sock.getFileName()) + ", "
+                + serving;
+    }
+
+    private boolean channels() {
+        return version.compareTo(KernelAbi.V2_16.from) < 0; // 2.15.x: the sunrpc cache channels
     }
 
     private String timeRequests(int n) throws Exception {

@@ -22,7 +22,7 @@ import lsk.kernel.ParamPaths;
  * (SEC_CTX_INIT reply or error), in the layouts of the running version, each as one write to
  * its parameter file.
  */
-final class Answers {
+final class Answers implements AnswerSink {
     private final LustreKernel kernel;
     private final ChannelNative shim;
     private final Log log;
@@ -37,7 +37,8 @@ final class Answers {
      * The server context to rsc_info, in the running version's header layout. False (logged,
      * naming the file and errno) when it could not be encoded or written.
      */
-    boolean context(UpcallLine req, Responder.Result r, byte[] handle) {
+    @Override
+    public boolean context(UpcallLine req, Responder.Result r, byte[] handle) {
         KernelAbi abi = kernel.abi();
         byte[] ctx = ContextBlob.forKernel(r.context());
         byte[] blob = new byte[0];
@@ -58,14 +59,16 @@ final class Answers {
     }
 
     /** The SEC_CTX_INIT reply: GSS_S_COMPLETE, the context handle and the response token. */
-    void success(UpcallLine req, byte[] handle, byte[] token) throws LskException {
+    @Override
+    public void success(UpcallLine req, byte[] handle, byte[] token) throws LskException {
         write(ParamPaths.RSI_DOWNCALL, Downcalls.encode(shim, new Downcalls.Rsi(req.hash(), 0,
                 GssException.GSS_S_COMPLETE, 0, req.inHandle(), req.inToken(), ByteString.copyOf(handle),
                 ByteString.copyOf(token))));
     }
 
     /** An error reply as the C daemon sends it: -EACCES, the major status, empty out buffers. */
-    void error(UpcallLine req, int major) {
+    @Override
+    public void error(UpcallLine req, int major) {
         try {
             write(ParamPaths.RSI_DOWNCALL, Downcalls.encode(shim, new Downcalls.Rsi(req.hash(),
                     -Errno.EACCES, major, 0, req.inHandle(), req.inToken(), ByteString.empty(), ByteString.empty())));

@@ -27,16 +27,21 @@ public final class RequestHandler {
     private final boolean skEnabled;
     private final Responder responder;
     private final Log log;
-    private final Answers answers;
+    private final AnswerSink answers;
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
     /** @param skEnabled false: SK requests are answered "bad mech" as other mechanisms are */
     public RequestHandler(LustreKernel kernel, boolean skEnabled, Responder responder, ChannelNative shim, Log log) {
+        this(new Answers(kernel, shim, log), skEnabled, responder, log);
+    }
+
+    /** With the answers of either server protocol ({@link AnswerSink}). */
+    RequestHandler(AnswerSink answers, boolean skEnabled, Responder responder, Log log) {
         this.skEnabled = skEnabled;
         this.responder = responder;
         this.log = log;
-        this.answers = new Answers(kernel, shim, log);
+        this.answers = answers;
     }
 
     public long completed() {
@@ -47,17 +52,30 @@ public final class RequestHandler {
         return failed.get();
     }
 
-    /** Handles one complete request line (newline included). */
+    /** Handles one complete request line of the socket (newline included). */
     public void handle(byte[] raw) {
         UpcallLine req;
         try {
             req = UpcallLine.parse(raw);
         } catch (UpcallLine.Malformed e) {
-            failed.incrementAndGet();
-            log.log(Log.ERR, "ERROR: " + e.getMessage());
-            shed(raw);
+            malformed(e, () -> shed(raw));
             return;
         }
+        handle(req);
+    }
+
+    /**
+     * A request that could not be parsed: counted as failed, logged (never its bytes), then
+     * answered as far as its protocol can ({@code answer}).
+     */
+    void malformed(DecodeException e, Runnable answer) {
+        failed.incrementAndGet();
+        log.log(Log.ERR, "ERROR: " + e.getMessage());
+        answer.run();
+    }
+
+    /** Handles one parsed request, from either backend: the handshake, then the answers. */
+    void handle(UpcallLine req) {
         log.log(Log.INFO, "handling req: svc " + req.service() + ", nid 0x" + Long.toHexString(req.nid())
                 + ", idx 0x" + Long.toHexString(req.handleSeq()) + " nodemap " + req.nodemap());
         if (req.mech() != Mech.SK || !skEnabled) {
@@ -110,8 +128,11 @@ public final class RequestHandler {
      * that its client fails at once rather than after the kernel's 30 s upcall timeout.
      */
     void shed(byte[] partial) {
+        if (!(answers instanceof Answers a)) {
+            return; // only the socket's requests carry a hash
+        }
         try {
-            answers.errorForHash(hashOf(partial));
+            a.errorForHash(hashOf(partial));
         } catch (DecodeException e) {
             // no hash: nothing to answer
         }
@@ -142,7 +163,7 @@ public final class RequestHandler {
         }
     }
 
-    private void reject(UpcallLine req, int major) {
+    void reject(UpcallLine req, int major) {
         failed.incrementAndGet();
         answers.error(req, major);
     }

@@ -19,8 +19,12 @@ import lsk.base.Errno;
 import lsk.base.LskException;
 import lsk.cmd.Log;
 import lsk.handshake.Responder;
+import lsk.kernel.CacheChannelLines;
+import lsk.kernel.CacheChannelNative;
 import lsk.kernel.ChannelNative;
+import lsk.kernel.KernelAbi;
 import lsk.kernel.LustreKernel;
+import lsk.kernel.ParamPaths;
 
 /**
  * A running lsvcgssd: a bound socket, its {@link RequestReader} (framing: one request line per
@@ -31,6 +35,10 @@ import lsk.kernel.LustreKernel;
  *
  * <p>A slow or silent peer costs nothing but a key; bad input is logged and answered; the
  * daemon keeps serving.
+ *
+ * <p>On Lustre 2.15.x ({@link KernelAbi.Server#CACHE_CHANNELS}) there is no socket: a
+ * {@link ChannelServer} reads the requests from the sunrpc init channel instead and the same
+ * handler answers on the channels ({@link ChannelAnswers}), with the same worker pool.
  */
 public final class Svcgssd implements AutoCloseable {
     /** The default socket's directory: root's, mode 0700 ({@link SocketDir}). */
@@ -59,18 +67,25 @@ public final class Svcgssd implements AutoCloseable {
         }
     }
 
+    /** Null when serving the cache channels. */
     private final SocketFile socket;
     private final RequestHandler handler;
+    /** Exactly one of reader (socket) and channels is set. */
     private final RequestReader reader;
+    private final ChannelServer channels;
+    private final String servedOn;
     private final ExecutorService workers;
     private final Thread thread;
 
-    private Svcgssd(SocketFile socket, RequestHandler handler, RequestReader reader, ExecutorService workers) {
+    private Svcgssd(SocketFile socket, RequestHandler handler, RequestReader reader, ChannelServer channels,
+                    String servedOn, ExecutorService workers) {
         this.socket = socket;
         this.handler = handler;
         this.reader = reader;
+        this.channels = channels;
+        this.servedOn = servedOn;
         this.workers = workers;
-        this.thread = new Thread(reader, "svcgssd-reader");
+        this.thread = new Thread(reader != null ? reader : channels, "svcgssd-reader");
         thread.setDaemon(true);
     }
 
@@ -80,6 +95,9 @@ public final class Svcgssd implements AutoCloseable {
      */
     public static Svcgssd start(Options options, Responder responder, ChannelNative shim, Log log)
             throws LskException {
+        if (options.kernel().abi().server() == KernelAbi.Server.CACHE_CHANNELS) {
+            return serveChannels(options, responder, log, CacheChannelNative.load());
+        }
         DaemonNative sys = DaemonNative.load();
         return serve(options, responder, shim, log, SocketFile.bind(options.socket(), 512, sys, log), sys);
     }
@@ -87,6 +105,11 @@ public final class Svcgssd implements AutoCloseable {
     /** Serves on a socket systemd passed ({@link Activation}); it stays when the daemon ends. */
     static Svcgssd start(Options options, Responder responder, ChannelNative shim, Log log,
                          ServerSocketChannel inherited) throws LskException {
+        if (options.kernel().abi().server() == KernelAbi.Server.CACHE_CHANNELS) {
+            log.log(Log.WARN, "Lustre " + options.kernel().version() + " sends requests on its cache channels:"
+                    + " the socket systemd passed is not used");
+            return serveChannels(options, responder, log, CacheChannelNative.load());
+        }
         return serve(options, responder, shim, log, SocketFile.inherited(inherited, log), DaemonNative.load());
     }
 
@@ -113,9 +136,29 @@ public final class Svcgssd implements AutoCloseable {
             stop(workers);
             throw new LskException("cannot listen on " + socket.path() + ": " + e.getMessage(), Errno.EACCES, e);
         }
-        Svcgssd d = new Svcgssd(socket, handler, reader, workers);
+        Svcgssd d = new Svcgssd(socket, handler, reader, null, socket.path().toString(), workers);
         d.thread.start();
         log.log(Log.INFO, "listening on " + socket.path());
+        return d;
+    }
+
+    /**
+     * Lustre 2.15.x: requests from the init channel, answers on it and on the context channel,
+     * under the parameter root (the real /proc/net/rpc, or a simulated kernel's).
+     */
+    static Svcgssd serveChannels(Options options, Responder responder, Log log, CacheChannelNative cc) {
+        ParamPaths paths = options.kernel().paths();
+        ChannelFile init = new ChannelFile(cc, paths, CacheChannelLines.initChannel(paths), CacheChannelNative.O_RDWR,
+                log);
+        ChannelFile context = new ChannelFile(cc, paths, CacheChannelLines.contextChannel(paths),
+                CacheChannelNative.O_WRONLY, log);
+        ChannelAnswers answers = new ChannelAnswers(init, context, log, () -> System.currentTimeMillis() / 1000);
+        RequestHandler handler = new RequestHandler(answers, options.skEnabled(), responder, log);
+        ExecutorService workers = workers(options.workers());
+        ChannelServer channels = new ChannelServer(cc, init, context, handler, answers, workers, log);
+        Svcgssd d = new Svcgssd(null, handler, null, channels, init.path().toString(), workers);
+        d.thread.start();
+        log.log(Log.INFO, "reading requests from " + init.path());
         return d;
     }
 
@@ -134,9 +177,14 @@ public final class Svcgssd implements AutoCloseable {
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
     }
 
-    /** The socket served on (the passed one's path under socket activation). */
+    /** The socket served on (the passed one's path under socket activation); null on cache channels. */
     public Path socketPath() {
-        return socket.path();
+        return socket == null ? null : socket.path();
+    }
+
+    /** What requests come from: the socket's path, or the init channel's. */
+    public String servedOn() {
+        return servedOn;
     }
 
     /**
@@ -149,7 +197,7 @@ public final class Svcgssd implements AutoCloseable {
 
     /** Why the reader thread died, if it did other than by {@link #close()}. */
     public Optional<Throwable> failure() {
-        return reader.failure();
+        return reader != null ? reader.failure() : channels.failure();
     }
 
     public long completed() {
@@ -162,19 +210,23 @@ public final class Svcgssd implements AutoCloseable {
 
     /** Connections dropped unfinished (timeout, overlong, shed under pressure). */
     public long dropped() {
-        return reader.dropped();
+        return reader != null ? reader.dropped() : channels.dropped();
     }
 
     /** Connections refused because the peer is not root ({@link Peers}). */
     public long refused() {
-        return reader.refused();
+        return reader != null ? reader.refused() : 0;
     }
 
     /** Stops serving; removes the socket file only if it is still the one this daemon bound. */
     @Override
     public void close() {
-        reader.close();
-        socket.close();
+        if (reader != null) {
+            reader.close();
+            socket.close();
+        } else {
+            channels.close();
+        }
         stop(workers);
     }
 

@@ -243,7 +243,8 @@ public final class SvcgssdCommand implements Command {
             }
             running.complete(d);
             Warmup.start(log, () -> d.completed() + d.failed() + d.dropped() > 0);
-            log.log(Log.WARN, "serving SK on " + socket + (passed ? " (passed by systemd)" : "") + " for " + kernel);
+            log.log(Log.WARN, "serving SK on " + d.servedOn() + (passed && d.socketPath() != null
+                    ? " (passed by systemd)" : "") + " for " + kernel);
             report.ready();
             d.join();
             return exitStatus(d, log);

@@ -64,7 +64,7 @@ public final class AbiCommand implements Command {
                 print(io, abi.describe());
                 io.out().println();
             }
-            io.out().println("versions: 2.15.x and older: not supported (sunrpc cache-channel server protocol)");
+            io.out().println("versions: before 2.15.0: not supported");
             return 0;
         }
         try {

@@ -14,9 +14,17 @@ import lsk.base.LskException;
  * when the rsc carries a nodemap name. Chosen by version only ({@link #of}): the rsc magic did
  * not change with its layout, so bytes cannot tell.
  *
- * <p>2.15.x (sunrpc cache channels on the server) is refused here: it is another protocol.
+ * <p>2.15.x servers speak another protocol ({@link Server#CACHE_CHANNELS}, {@link CacheChannelLines}):
+ * no rsi/rsc downcall files, no rsi_upcall, no l_getauth; its client side is 2.16.x's.
  */
 public enum KernelAbi {
+    /**
+     * 2.15.0 - 2.15.58: Lustre 2.15.x LTS. Client as 2.16.x (80-byte lgssd_ioctl_param with the
+     * secid field, copied back; init_channel in debugfs; 11 callout fields: SK-PROTOCOL.md section
+     * 7, gss_cli_upcall.c index id 87811837); server on the sunrpc cache channels.
+     */
+    V2_15("2.15.x", LustreVersion.of(2, 15, 0), RscHeader.TEXT, IoctlParam.P80_STATUS_COPIED_BACK, 11,
+            Tree.DEBUGFS, null, NodemapName.NEVER),
     /** 2.15.59 - 2.16.58: Lustre 2.16.x. */
     V2_16("2.16.x", LustreVersion.of(2, 15, 59), RscHeader.H48, IoctlParam.P80_STATUS_COPIED_BACK, 11,
             Tree.DEBUGFS, Tree.DEBUGFS, NodemapName.NEVER),
@@ -51,7 +59,9 @@ public enum KernelAbi {
         /** magic, err, flags, mapped uid, uid, gid, mech[8], offset s64 at 32, len at 40. */
         H48(48),
         /** as H48 up to 32, nodemap name at 32, offset s64 at 56, len at 64. */
-        H72(72);
+        H72(72),
+        /** 2.15.x: no struct, a text line on the context channel ({@link CacheChannelLines#rsc}). */
+        TEXT(0);
 
         public final int size;
 
@@ -72,6 +82,14 @@ public enum KernelAbi {
         IoctlParam(int size) {
             this.size = size;
         }
+    }
+
+    /** How the server's kernel hands SEC_CTX_INIT requests to the daemon. */
+    public enum Server {
+        /** 2.15.x: /proc/net/rpc/auth.sptlrpc.{init,context}/channel, text lines. */
+        CACHE_CHANNELS,
+        /** 2.15.59 and later: l_getauth to the daemon's socket, rsi_info/rsc_info downcalls. */
+        UPCALL_SOCKET
     }
 
     /** When the rsc downcall carries the nodemap name. */
@@ -98,18 +116,17 @@ public enum KernelAbi {
         this.nodemapName = nodemapName;
     }
 
-    /** The profile of a running version; 2.15.x and older, and unknown majors, are refused. */
+    /** The profile of a running version; versions before 2.15.0, and unknown majors, are refused. */
     public static KernelAbi of(LustreVersion v) throws LskException {
-        if (v.compareTo(V2_16.from) < 0) {
-            throw new LskException("Lustre " + v + " is not supported: the 2.15 LTS server protocol (sunrpc cache"
-                    + " channels) is not implemented by lsk yet; lsk supports 2.15.59 (2.16.x) and later",
+        if (v.compareTo(V2_15.from) < 0) {
+            throw new LskException("Lustre " + v + " is not supported: lsk supports 2.15.0 (2.15.x LTS) and later",
                     Errno.EOPNOTSUPP);
         }
         if (v.major() != 2) {
             throw new LskException("Lustre " + v + " is newer than any version lsk knows (2.x)",
                     Errno.EOPNOTSUPP);
         }
-        KernelAbi found = V2_16;
+        KernelAbi found = V2_15;
         for (KernelAbi a : values()) {
             if (v.compareTo(a.from) >= 0) {
                 found = a;
@@ -118,10 +135,24 @@ public enum KernelAbi {
         return found;
     }
 
-    /** The tree that holds {@code param} (a path under the Lustre tree, e.g. {@code sptlrpc/gss/rsi_info}). */
+    /** How this version's server kernel talks to the daemon. */
+    public Server server() {
+        return downcallTree == null ? Server.CACHE_CHANNELS : Server.UPCALL_SOCKET;
+    }
+
+    /**
+     * The tree that holds {@code param} (a path under the Lustre tree, e.g. {@code sptlrpc/gss/rsi_info});
+     * IllegalArgumentException for a parameter this version does not have.
+     */
     public Tree treeOf(String param) {
         return switch (param) {
-            case ParamPaths.RSI_DOWNCALL, ParamPaths.RSC_DOWNCALL, ParamPaths.RSI_UPCALL -> downcallTree;
+            case ParamPaths.RSI_DOWNCALL, ParamPaths.RSC_DOWNCALL, ParamPaths.RSI_UPCALL -> {
+                if (downcallTree == null) {
+                    throw new IllegalArgumentException("Lustre " + range + " has no " + param
+                            + ": its server uses the sunrpc cache channels");
+                }
+                yield downcallTree;
+            }
             case ParamPaths.INIT_CHANNEL, ParamPaths.KEYRING_DEBUG_LEVEL -> clientTree;
             case VERSION_PARAM -> Tree.SYSFS;
             default -> throw new IllegalArgumentException("no known tree for parameter " + param);
@@ -139,11 +170,23 @@ public enum KernelAbi {
                 ParamPaths.RSC_DOWNCALL, ParamPaths.RSI_UPCALL);
     }
 
+    /** The parameters this version has (2.15.x: the client's only). */
+    public List<String> params() {
+        return server() == Server.CACHE_CHANNELS ? List.of(ParamPaths.INIT_CHANNEL, ParamPaths.KEYRING_DEBUG_LEVEL)
+                : placedParams();
+    }
+
     /** One line per fact, for {@code --help}-style listings and logs. */
     public Map<String, String> describe() {
-        return Map.of("versions", range, "rsc header", rscHeader.size + " bytes",
+        boolean channels = server() == Server.CACHE_CHANNELS;
+        return Map.of("versions", range,
+                "rsc header", channels ? "none (text line on the context channel)" : rscHeader.size + " bytes",
                 "lgssd_ioctl_param", ioctlParam.size + " bytes", "callout fields", Integer.toString(calloutFields),
-                "init_channel", treeOf(ParamPaths.INIT_CHANNEL).base, "rsi/rsc_info", downcallTree.base,
-                "rsc nodemap name", nodemapName.name().toLowerCase());
+                "init_channel", treeOf(ParamPaths.INIT_CHANNEL).base,
+                "rsi/rsc_info", channels ? "none" : downcallTree.base,
+                "rsc nodemap name", nodemapName.name().toLowerCase(),
+                "server requests", channels ? "/" + CacheChannelLines.INIT_CHANNEL + ", answers also to /"
+                        + CacheChannelLines.CONTEXT_CHANNEL : "l_getauth to the lsvcgssd socket (rsi_upcall in "
+                        + downcallTree.base + ")");
     }
 }

@@ -39,14 +39,18 @@ import lsk.upcall.KeyPayload;
  * from a handler in root's 0700 directory under /run, for key type {@code user} with
  * descriptions {@code lskit-<fs>-<random>:*}.
  * The simulated kernel runs the built l_getauth helper per request, as a real server kernel
- * does ({@link #viaSocket} skips it). {@link #close} removes all of it, also after failures.
+ * does ({@link #viaSocket} skips it); a 2.15.x one hands requests to the daemon on its cache
+ * channel files instead. {@link #close} removes all of it, also after failures.
  */
 final class E2eRig implements AutoCloseable {
     static final long CLIENT_NID = 0x00020000c0a80132L; // 192.168.1.50@tcp
     static final long SERVER_NID = 0x00020000c0a80165L; // 192.168.1.101@tcp
     static final String REQUEST_KEY_D = RequestKeyEntry.Places.SYSTEM.requestKeyD().toString();
-    /** The versions the per-version e2e tests run for: both released layouts and master's newest. */
-    static final List<String> VERSIONS = List.of("2.16.1", "2.17.0", "2.17.54");
+    /**
+     * The versions the per-version e2e tests run for: 2.15 LTS (the sunrpc cache channels), both
+     * released downcall layouts and master's newest.
+     */
+    static final List<String> VERSIONS = List.of("2.15.8", "2.16.1", "2.17.0", "2.17.54");
 
     final String fs;
     final Path dir;

@@ -30,7 +30,8 @@ import lsk.testutil.LocalUser;
  * the daemon's rsc downcall the server context, and the kernel-side model ({@link SkMech})
  * must find the two interoperable in both directions — or reject a tampered message. The
  * simulated server kernel runs the built l_getauth per request and reads the daemon's downcalls
- * in the layout of the version it plays: ski and skpi run for each of {@link E2eRig#VERSIONS}.
+ * in the layout of the version it plays (2.15.x: the daemon answers on the cache channels): ski
+ * and skpi run for each of {@link E2eRig#VERSIONS}.
  */
 class RequestKeyE2eIT {
     static final Duration NEGOTIATION = Duration.ofSeconds(30);

@@ -57,6 +57,7 @@ final class Seeds {
 
         Map<String, byte[]> kctx = new LinkedHashMap<>();
         Map<String, byte[]> lines = new LinkedHashMap<>();
+        Map<String, byte[]> channelLines = new LinkedHashMap<>();
         Map<String, byte[]> replies = new LinkedHashMap<>();
         Map<String, byte[]> initTokens = new LinkedHashMap<>();
         Map<String, byte[]> respTokens = new LinkedHashMap<>();
@@ -74,6 +75,9 @@ final class Seeds {
             long nid = Long.parseUnsignedLong(in.get("client_nid_u64").getAsString().substring(2), 16);
             lines.put(n, new UpcallLine(0x1234, (2L << 16) | 0x40, nid, 0x0123456789abcdefL,
                     in.get("server_nodemap_nm_name").getAsString(), new byte[0], init).format());
+            channelLines.put(n, new lsk.kernel.CacheChannelLines.Request((2L << 16) | 1, nid, 5,
+                    in.get("server_nodemap_nm_name").getAsString(), lsk.base.ByteString.empty(),
+                    lsk.base.ByteString.copyOf(init)).format());
             replies.put(n, new ReplyBuffer(0, 0, 0, 64, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, resp).encode());
         }
         cases("handshake/responder_cases.json", "init_token_hex", initTokens);
@@ -81,6 +85,10 @@ final class Seeds {
         m.put("KernelContextFuzzTest#decode", kctx);
         m.put("SkMechFuzzTest#importContext", kctx);
         m.put("UpcallFuzzTest#requestLine", lines);
+        m.put("CacheChannelFuzzTest#requestLine", channelLines);
+        // cacheio.c qword_add's spellings: the mech name, escaped white space and backslash
+        m.put("CacheChannelFuzzTest#quotedWord", Map.of("mech", "sk".getBytes(StandardCharsets.US_ASCII),
+                "escapes", "a\\040b\\011c\\012d\\134".getBytes(StandardCharsets.US_ASCII)));
         Map<String, byte[]> cutReplies = new LinkedHashMap<>();
         replies.forEach((n, r) -> cutReplies.put(n, concat(new byte[] {0}, r)));
         m.put("UpcallFuzzTest#replyBuffer", cutReplies);

@@ -52,11 +52,39 @@ class KernelAbiTest {
         assertEquals(ioctl == 80, abi.ioctlParam == KernelAbi.IoctlParam.P80_STATUS_COPIED_BACK);
     }
 
+    /**
+     * 2.15.x: the client as 2.16.x (80-byte lgssd_ioctl_param with secid, gss_cli_upcall.c index
+     * id 87811837; init_channel in debugfs and 11 callout fields per SK-PROTOCOL.md section 7);
+     * the server on the sunrpc cache channels (gss_svc_upcall.c index id 19173571018: rsi_cache
+     * "auth.sptlrpc.init", rsc_cache "auth.sptlrpc.context"), so no rsi_info, rsc_info, rsi_upcall.
+     */
     @ParameterizedTest
-    @CsvSource({"2.15.0", "2.15.8", "2.15.58", "2.14.0", "1.8.9"})
-    void refusesTheLtsLineClearly(String v) throws LskException {
+    @CsvSource({"2.15.0", "2.15.3_114_gb61b66c_dirty", "2.15.8", "2.15.58"})
+    void theLtsLineServesTheCacheChannels(String v) throws Exception {
+        KernelAbi abi = KernelAbi.of(LustreVersion.parse(v, "test"));
+        assertEquals(KernelAbi.V2_15, abi);
+        assertEquals(KernelAbi.Server.CACHE_CHANNELS, abi.server());
+        assertEquals(80, abi.ioctlParam.size);
+        assertEquals(KernelAbi.IoctlParam.P80_STATUS_COPIED_BACK, abi.ioctlParam);
+        assertEquals(11, abi.calloutFields);
+        assertEquals("sys/kernel/debug/lustre", abi.treeOf(ParamPaths.INIT_CHANNEL).base);
+        assertEquals("sys/kernel/debug/lustre", abi.treeOf(ParamPaths.KEYRING_DEBUG_LEVEL).base);
+        for (String p : new String[] {ParamPaths.RSI_DOWNCALL, ParamPaths.RSC_DOWNCALL, ParamPaths.RSI_UPCALL}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> abi.treeOf(p));
+            assertTrue(e.getMessage().contains("cache channels"), e.getMessage());
+        }
+        assertEquals(java.util.List.of(ParamPaths.INIT_CHANNEL, ParamPaths.KEYRING_DEBUG_LEVEL), abi.params());
+        assertFalse(abi.rscHasNodemap());
+        assertEquals("none", abi.describe().get("rsi/rsc_info"));
+        assertTrue(abi.describe().get("server requests").contains("/proc/net/rpc/auth.sptlrpc.init/channel"));
+        assertEquals(KernelAbi.Server.UPCALL_SOCKET, KernelAbi.of(LustreVersion.of(2, 15, 59)).server());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2.14.0", "2.12.9", "1.8.9"})
+    void refusesOlderLinesClearly(String v) throws LskException {
         LskException e = assertThrows(LskException.class, () -> KernelAbi.of(LustreVersion.parse(v, "test")));
-        assertTrue(e.getMessage().contains(v) && e.getMessage().contains("2.15"), e.getMessage());
+        assertTrue(e.getMessage().contains(v) && e.getMessage().contains("2.15.0"), e.getMessage());
         assertEquals(Errno.EOPNOTSUPP, e.errno());
     }
 

@@ -72,8 +72,10 @@ class LustreKernelTest {
     }
 
     @Test
-    void the215LineIsRefusedNotGuessed() throws Exception {
+    void the215LineIsDetectedAndOlderRefused() throws Exception {
         version("2.15.8\n");
+        assertEquals(KernelAbi.V2_15, LustreKernel.detect(new ParamPaths(root), Map.of(), null).abi());
+        version("2.14.0\n");
         LskException e = assertThrows(LskException.class,
                 () -> LustreKernel.detect(new ParamPaths(root), Map.of(), null));
         assertEquals(Errno.EOPNOTSUPP, e.errno());

@@ -82,6 +82,7 @@ public final class SimDowncalls {
             return switch (h) {
                 case H48 -> new Layout("rsc", RSC_MAGIC, RSC48_LEN_AT, RSC48_VAL_AT);
                 case H72 -> new Layout("rsc", RSC_MAGIC, RSC72_LEN_AT, RSC72_VAL_AT);
+                case TEXT -> throw new IllegalArgumentException("2.15.x has no rsc downcall struct");
             };
         }
     }

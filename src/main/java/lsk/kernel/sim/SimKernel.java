@@ -8,28 +8,19 @@ import lsk.kernel.LustreKernel;
 import lsk.kernel.LustreVersion;
 import lsk.kernel.ParamPaths;
 import lsk.kernel.ReplyBuffer;
-import lsk.kernel.TrustedPath;
 import lsk.kernel.UpcallLine;
 import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -55,7 +46,9 @@ import lsk.sk.GssException;
  * <li>{@code sptlrpc/gss/rsi_info} and {@code rsc_info}, FIFOs the daemon writes its downcalls
  *     to exactly as to the real files (one write per downcall), read in this version's layout
  *     with decoders of their own ({@link SimDowncalls});</li>
- * <li>{@code sptlrpc/gss/lgss_keyring/debug_level}.</li>
+ * <li>{@code sptlrpc/gss/lgss_keyring/debug_level};</li>
+ * <li>2.15.x instead of rsi_upcall, rsi_info and rsc_info: the sunrpc cache channel files
+ *     {@code proc/net/rpc/auth.sptlrpc.{init,context}/channel} ({@link SimCacheChannels}).</li>
  * </ul>
  * Each file sits in the tree this version's kernel puts it in ({@link KernelAbi#treeOf}).
  * Client and server side share the one simulated kernel (loopback), so the server contexts it
@@ -98,9 +91,6 @@ public final class SimKernel implements AutoCloseable {
         }
     }
 
-    /** Directories of the tree: root's (or this user's), searchable by all, writable by the owner only. */
-    private static final FileAttribute<Set<PosixFilePermission>> DIR_MODE =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"));
     /** Bigger than any pipe, so that one read takes every whole write present. */
     private static final int READ_BUFFER = 1 << 20;
     /** How often the rsc FIFO is drained when no rsi arrives to trigger it. */
@@ -132,6 +122,7 @@ public final class SimKernel implements AutoCloseable {
     private RandomAccessFile rscFifo;
     private FileInputStream rscPending;
     private SimRsiUpcall upcall;
+    private SimCacheChannels cache; // 2.15.x: the sunrpc cache channels instead of upcall and FIFOs
 
     private SimKernel(Config config, ChannelNative shim, Consumer<String> log) throws LskException {
         this.config = config;
@@ -148,7 +139,7 @@ public final class SimKernel implements AutoCloseable {
      * keys into it ({@link ParamPaths#checkTrusted}).
      */
     public static SimKernel start(Config config, Consumer<String> log) throws LskException {
-        prepareRoot(config.root());
+        SimTree.prepareRoot(config.root());
         SimKernel k = new SimKernel(config, ChannelNative.load(), log);
         try {
             k.open();
@@ -161,19 +152,6 @@ public final class SimKernel implements AutoCloseable {
             throw e;
         }
         return k;
-    }
-
-    private static void prepareRoot(Path root) throws LskException {
-        Path r = root.toAbsolutePath().normalize();
-        String what = "simulated kernel root " + r;
-        if (!Files.exists(r, LinkOption.NOFOLLOW_LINKS)) {
-            try {
-                Files.createDirectories(r, DIR_MODE);
-            } catch (IOException e) {
-                throw new LskException(what + ": cannot create it: " + e.getMessage(), Errno.EIO, e);
-            }
-        }
-        TrustedPath.checkDir(r, TrustedPath.Above.STICKY_OK, what);
     }
 
     public ParamPaths paths() {
@@ -197,17 +175,28 @@ public final class SimKernel implements AutoCloseable {
     private void open() throws IOException, LskException {
         KernelAbi abi = kernel.abi();
         Path version = LustreKernel.versionFile(paths);
-        Files.createDirectories(version.getParent(), DIR_MODE);
-        for (String p : KernelAbi.placedParams()) {
-            Files.createDirectories(paths.simulated(abi, p).getParent(), DIR_MODE);
+        Files.createDirectories(version.getParent(), SimTree.DIR_MODE);
+        for (String p : abi.params()) {
+            Files.createDirectories(paths.simulated(abi, p).getParent(), SimTree.DIR_MODE);
         }
         // Checked before anything is written: only root (or this user) can have put anything there.
         paths.checkTrusted(version);
-        for (String p : KernelAbi.placedParams()) {
+        for (String p : abi.params()) {
             paths.checkTrusted(paths.simulated(abi, p));
         }
-        writeFile(version, config.version() + "\n", true);
-        writeFile(paths.simulated(abi, ParamPaths.KEYRING_DEBUG_LEVEL), "1\n", false);
+        SimTree.writeFile(version, config.version() + "\n", true);
+        SimTree.writeFile(paths.simulated(abi, ParamPaths.KEYRING_DEBUG_LEVEL), "1\n", false);
+        if (cache()) {
+            cache = SimCacheChannels.open(paths, SimCacheChannels.sink(pending, contexts), config.timeout(), workers,
+                    log);
+        } else {
+            openUpcall(abi);
+        }
+        initChannel = SimInitChannel.bind(this, paths.simulated(abi, ParamPaths.INIT_CHANNEL), workers, log);
+    }
+
+    /** 2.15.59 and later: rsi_upcall runs the helper; the daemon writes rsi_info and rsc_info. */
+    private void openUpcall(KernelAbi abi) throws IOException, LskException {
         Path upcallParam = paths.simulated(abi, ParamPaths.RSI_UPCALL);
         Files.deleteIfExists(upcallParam); // written anew below, never through what was there
         upcall = new SimRsiUpcall(upcallParam, config.upcall(), config.daemonSocket(), log);
@@ -215,20 +204,8 @@ public final class SimKernel implements AutoCloseable {
         rsiFifo = fifo(paths.simulated(abi, ParamPaths.RSI_DOWNCALL));
         rscFifo = fifo(paths.simulated(abi, ParamPaths.RSC_DOWNCALL));
         rscPending = new FileInputStream(rscFifo.getFD());
-        initChannel = SimInitChannel.bind(this, paths.simulated(abi, ParamPaths.INIT_CHANNEL), workers, log);
         workers.execute(this::readRsi);
         workers.execute(this::pollRsc);
-    }
-
-    /** Writes {@code text} to {@code f} without following a link; keeps an existing file unless {@code replace}. */
-    private static void writeFile(Path f, String text, boolean replace) throws IOException {
-        if (!replace && Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (OutputStream out = Files.newOutputStream(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
-            out.write(text.getBytes(StandardCharsets.US_ASCII));
-        }
     }
 
     private RandomAccessFile fifo(Path p) throws IOException, LskException {
@@ -255,7 +232,11 @@ public final class SimKernel implements AutoCloseable {
         pending.put(hash, answer);
         try {
             try {
-                upcall.send(line);
+                if (cache != null) {
+                    cache.send(line);
+                } else {
+                    upcall.send(line);
+                }
             } catch (LskException e) {
                 throw new LskException(e.getMessage() + " (for " + uuid + ")", e.errno(), e);
             }
@@ -278,10 +259,14 @@ public final class SimKernel implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new LskException("interrupted", Errno.EIO);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new LskException("rsi: " + e.getCause(), Errno.EIO);
+            throw e.getCause() instanceof LskException l ? l : new LskException("rsi: " + e.getCause(), Errno.EIO);
         } finally {
             pending.remove(hash);
         }
+    }
+
+    private boolean cache() {
+        return SimCacheChannels.applies(kernel);
     }
 
     private void onRsi(byte[] write) {
@@ -376,6 +361,7 @@ public final class SimKernel implements AutoCloseable {
         } catch (IOException e) {
             // best effort
         }
+        closeQuietly(cache);
         closeQuietly(rsiFifo);
         closeQuietly(rscFifo);
         workers.shutdownNow();
