@@ -50,7 +50,7 @@ class DemoOptionsTest {
         r = run("--lustre-version", "2.x");
         assertEquals("1", r[0]);
         assertTrue(r[2].startsWith("demo: --lustre-version: '2.x' is not a Lustre version"), r[2]);
-        r = run("--lustre-version", "2.15.3");
+        r = run("--lustre-version", "2.14.0");
         assertEquals("1", r[0]);
         assertTrue(r[2].startsWith("demo: ") && r[2].contains("2.15"), r[2]);
         r = run("--direct", "extra");
