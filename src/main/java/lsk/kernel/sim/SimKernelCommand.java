@@ -21,7 +21,9 @@ public final class SimKernelCommand implements Command {
               client and daemon): init_channel carries negotiations to lsvcgssd at PATH
               (default /run/lsk/svcgssd.socket, lsvcgssd's); the server contexts it receives are logged by handle.
               --lustre-version V  the version to play (default 2.17.54, master's layout): its parameter
-                                  tree, ioctl size and downcall layouts (2.16.x, 2.17.0, 2.17.51+ differ)
+                                  tree, ioctl size and downcall layouts (2.16.x, 2.17.0, 2.17.51+ differ);
+                                  2.15.x serves proc/net/rpc/auth.sptlrpc.{init,context}/channel
+                                  instead (sunrpc cache channels; --socket and --upcall unused)
               --upcall PROGRAM    what sptlrpc/gss/rsi_upcall holds: the program run per request as
                                   PROGRAM -c rsicache -r LINE (lsk's target/native/l_getauth, or
                                   Lustre's /usr/sbin/l_getauth); default NONE: the line is written to
