@@ -30,6 +30,7 @@ public final class Main {
         m.put("abi", new lsk.kernel.AbiCommand());
         m.put("demo", new lsk.demo.Demo());
         m.put("keys", new lsk.keys.KeysCommand());
+        m.put("status", new lsk.status.StatusCommand());
         return m;
     }
 

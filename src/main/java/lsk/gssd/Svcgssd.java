@@ -100,12 +100,23 @@ public final class Svcgssd implements AutoCloseable {
                     Peers.rootAnd(sys.lsk_geteuid()), log, new RequestReader.Sink() {
                         @Override
                         public void line(byte[] line) {
-                            workers.execute(() -> handler.handle(line));
+                            long received = System.nanoTime(); // latency includes the queue
+                            workers.execute(() -> handler.handle(line, received));
                         }
 
                         @Override
                         public void shed(byte[] partial) {
                             workers.execute(() -> handler.shed(partial));
+                        }
+
+                        @Override
+                        public void dropped(DaemonStats.Drop why) {
+                            handler.stats().dropped(why);
+                        }
+
+                        @Override
+                        public void refused() {
+                            handler.stats().refused();
                         }
                     });
         } catch (IOException | LskException e) {
@@ -158,6 +169,11 @@ public final class Svcgssd implements AutoCloseable {
 
     public long failed() {
         return handler.failed();
+    }
+
+    /** The counters since start ({@code lsk status}). */
+    public lsk.status.Snapshot snapshot() {
+        return handler.snapshot();
     }
 
     /** Connections dropped unfinished (timeout, overlong, shed under pressure). */
