@@ -28,7 +28,6 @@ import lsk.cmd.Log;
 import lsk.kernel.LustreKernel;
 import lsk.kernel.ParamPaths;
 import lsk.obd.ObdNodemapResolver;
-import lsk.status.StatusCommand;
 import lsk.status.StatusWriter;
 import sun.misc.Signal;
 
@@ -63,7 +62,8 @@ public final class SvcgssdCommand implements Command {
               --max-prime-bits N  largest DH prime a client may bring (default 8192, or the server
                                   key's prime_bits when larger; at most 16384): each new prime
                                   costs a safe-prime check
-              --status-file PATH  counters for `lsk status` (default /run/lsk/lsvcgssd.status)
+              --status-file PATH  counters for `lsk status` (default /run/lsk/lsvcgssd.status; with a
+                                  --socket elsewhere, lsvcgssd.status beside that socket)
               --metrics-file PATH also the counters in Prometheus text format, for node_exporter's
                                   textfile collector (default: env LSVCGSSD_METRICS; none if unset)
               -h, --help  this text
@@ -130,7 +130,7 @@ public final class SvcgssdCommand implements Command {
         String realm = null, version = null;
         PrimePolicy primes = PrimePolicy.DEFAULT;
         Path socket = Svcgssd.DEFAULT_SOCKET;
-        Path status = StatusCommand.DEFAULT_FILE;
+        Path status = null;
         String metricsEnv = io.env().get(ENV_METRICS);
         Optional<Path> metrics = metricsEnv == null || metricsEnv.isBlank() ? Optional.empty()
                 : Optional.of(io.resolve(metricsEnv.strip()));
@@ -195,7 +195,8 @@ public final class SvcgssdCommand implements Command {
             io.err().println(NAME + ": no mechanism left to serve; start with -s for SK");
             return exit(1);
         }
-        return new Parsed(fg, verbose, socket, paths, version, primes, -1, new CounterFiles(status, metrics));
+        return new Parsed(fg, verbose, socket, paths, version, primes, -1,
+                new CounterFiles(status != null ? status : CounterFiles.defaultStatus(socket), metrics));
     }
 
     private static Parsed exit(int status) {
