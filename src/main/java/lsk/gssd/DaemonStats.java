@@ -54,9 +54,8 @@ public final class DaemonStats {
     private final LongAdder[] byStatus = adders(GSS_ROUTINE_ERRORS.size());
     /** The daemon's reasons, then the handshake's. */
     private final LongAdder[] byReason = adders(OWN + Rejected.Reason.values().length);
-    private final LongAdder shed = new LongAdder();
-    private final LongAdder timedOut = new LongAdder();
-    private final LongAdder malformed = new LongAdder();
+    /** By {@link Drop} ordinal (an array, not a switch: no class to load on the shedding path). */
+    private final LongAdder[] drops = adders(Drop.values().length);
     private final LongAdder refused = new LongAdder();
     private final LongAdder[] buckets = adders(Snapshot.Latency.BOUNDS_US.size() + 1);
     private final long[] boundsNanos = Snapshot.Latency.BOUNDS_US.stream().mapToLong(us -> us * 1000).toArray();
@@ -74,6 +73,10 @@ public final class DaemonStats {
     }
 
     public DaemonStats(String version, long pid, long startSeconds) {
+        // Every class counting touches, loaded now: shedding happens when fds run out, and then
+        // a first load from a class directory fails (NoClassDefFoundError ended the reader).
+        Reason.values();
+        Rejected.Reason.values();
         this.version = version;
         this.pid = pid;
         this.start = startSeconds;
@@ -134,11 +137,7 @@ public final class DaemonStats {
 
     /** A connection given up before a complete line (the framing's drop points). */
     public void dropped(Drop why) {
-        (switch (why) {
-            case SHED -> shed;
-            case TIMEOUT -> timedOut;
-            case MALFORMED -> malformed;
-        }).increment();
+        drops[why.ordinal()].increment();
     }
 
     /** A connection refused: the peer was not root. */
@@ -177,7 +176,8 @@ public final class DaemonStats {
             counts.add(b.sum());
         }
         return new Snapshot(version, pid, start, System.currentTimeMillis() / 1000, false, requests.sum(), ski.sum(),
-                skpi.sum(), status, reason, shed.sum(), timedOut.sum(), malformed.sum(), refused.sum(), primeChecks,
+                skpi.sum(), status, reason, drops[Drop.SHED.ordinal()].sum(), drops[Drop.TIMEOUT.ordinal()].sum(),
+                drops[Drop.MALFORMED.ordinal()].sum(), refused.sum(), primeChecks,
                 primeChecksFailed, new Snapshot.Latency(counts, latencySum.sum(), latencyMax.get()));
     }
 }
