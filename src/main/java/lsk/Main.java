@@ -31,6 +31,7 @@ public final class Main {
         m.put("demo", new lsk.demo.Demo());
         m.put("keys", new lsk.keys.KeysCommand());
         m.put("doctor", new lsk.doctor.Doctor());
+        m.put("status", new lsk.status.StatusCommand());
         return m;
     }
 

@@ -8,6 +8,7 @@ import lsk.cmd.Log;
 import lsk.kernel.CacheChannelLines;
 import lsk.kernel.CacheChannelNative;
 import lsk.kernel.UpcallLine;
+import lsk.sk.GssException;
 
 /**
  * The request loop of a Lustre 2.15.x server (svcgssd_main_loop.c, index id 3421472200): keeps
@@ -88,13 +89,14 @@ final class ChannelServer implements Runnable {
         }
         if (n > buf.length) {
             dropped.incrementAndGet();
-            handler.malformed(new UpcallLine.Malformed("longer than " + CacheChannelLines.MAX_REQUEST + " bytes"),
-                    () -> { });
+            handler.timed(System.nanoTime(), () -> handler.malformed(
+                    new UpcallLine.Malformed("longer than " + CacheChannelLines.MAX_REQUEST + " bytes"), 0, () -> { }));
             return;
         }
         byte[] line = Arrays.copyOf(buf, (int) n);
         Arrays.fill(buf, 0, (int) n, (byte) 0);
-        workers.execute(() -> dispatch(line));
+        long received = System.nanoTime(); // latency includes the queue
+        workers.execute(() -> handler.timed(received, () -> dispatch(line)));
     }
 
     /** Parses one request and runs the handler; a malformed one is answered if it can be. */
@@ -103,7 +105,7 @@ final class ChannelServer implements Runnable {
         try {
             req = CacheChannelLines.Request.parse(line, line.length);
         } catch (UpcallLine.Malformed e) {
-            handler.malformed(e, () -> answers.errorFor(line));
+            handler.malformed(e, GssException.GSS_S_FAILURE, () -> answers.errorFor(line));
             return;
         }
         handler.handle(req.toUpcallLine());

@@ -3,15 +3,16 @@ package lsk.gssd;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicLong;
 import lsk.base.CNumbers;
 import lsk.base.DecodeException;
 import lsk.base.LskException;
 import lsk.cmd.Log;
+import lsk.handshake.Rejected;
 import lsk.handshake.Responder;
 import lsk.kernel.ChannelNative;
 import lsk.kernel.LustreKernel;
 import lsk.kernel.UpcallLine;
+import lsk.sk.Flags;
 import lsk.sk.GssException;
 import lsk.sk.Mech;
 
@@ -21,57 +22,102 @@ import lsk.sk.Mech;
  * downcall (reply token), both in the layouts of the running Lustre version ({@link Answers}); on
  * any failure an rsi downcall with {@code -EACCES} and the GSS major status, as the C daemon
  * does, and also when the rsc write fails (where C answers success). Every request ends as
- * exactly one completed or failed count. Thread-safe: the daemon's workers share one.
+ * exactly one completed or failed count in its {@link DaemonStats}, a failure with its reason.
+ * Thread-safe: the daemon's workers share one.
  */
 public final class RequestHandler {
     private final boolean skEnabled;
     private final Responder responder;
     private final Log log;
     private final AnswerSink answers;
-    private final AtomicLong completed = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
+    private final DaemonStats stats;
 
     /** @param skEnabled false: SK requests are answered "bad mech" as other mechanisms are */
     public RequestHandler(LustreKernel kernel, boolean skEnabled, Responder responder, ChannelNative shim, Log log) {
-        this(new Answers(kernel, shim, log), skEnabled, responder, log);
+        this(kernel, skEnabled, responder, shim, log, DaemonStats.forThisProcess());
+    }
+
+    public RequestHandler(LustreKernel kernel, boolean skEnabled, Responder responder, ChannelNative shim, Log log,
+                          DaemonStats stats) {
+        this(new Answers(kernel, shim, log), skEnabled, responder, log, stats);
     }
 
     /** With the answers of either server protocol ({@link AnswerSink}). */
-    RequestHandler(AnswerSink answers, boolean skEnabled, Responder responder, Log log) {
+    RequestHandler(AnswerSink answers, boolean skEnabled, Responder responder, Log log, DaemonStats stats) {
         this.skEnabled = skEnabled;
         this.responder = responder;
         this.log = log;
         this.answers = answers;
+        this.stats = stats;
     }
 
     public long completed() {
-        return completed.get();
+        return stats.established();
     }
 
     public long failed() {
-        return failed.get();
+        return stats.failures();
     }
 
-    /** Handles one complete request line of the socket (newline included). */
+    /** Where this handler counts (a backend adds its framing's drops and refusals there). */
+    public DaemonStats stats() {
+        return stats;
+    }
+
+    /** The counters now, with the responder's prime checks. */
+    public lsk.status.Snapshot snapshot() {
+        return stats.snapshot(responder.primeChecks(), responder.primeChecksFailed());
+    }
+
+    /** Handles one complete request line of the socket (newline included), timed from now. */
     public void handle(byte[] raw) {
+        handle(raw, System.nanoTime());
+    }
+
+    /**
+     * Handles one complete request line (newline included).
+     *
+     * @param received {@code System.nanoTime()} when the line was complete (queueing counts)
+     */
+    public void handle(byte[] raw, long received) {
+        timed(received, () -> answer(raw));
+    }
+
+    /** One request of either backend: counted as received, its latency from {@code received}. */
+    void timed(long received, Runnable request) {
+        stats.received();
+        try {
+            request.run();
+        } finally {
+            stats.latency(System.nanoTime() - received);
+        }
+    }
+
+    /**
+     * A request that could not be parsed: counted as failed (with the GSS status its answer
+     * carries, 0 when none can be sent) before {@code answer} releases the client, logged
+     * (never its bytes), then answered as far as its protocol can.
+     */
+    void malformed(DecodeException e, int major, Runnable answer) {
+        log.log(Log.ERR, "ERROR: " + e.getMessage());
+        stats.failed(DaemonStats.Reason.MALFORMED_REQUEST, major);
+        answer.run();
+    }
+
+    private void answer(byte[] raw) {
         UpcallLine req;
         try {
             req = UpcallLine.parse(raw);
         } catch (UpcallLine.Malformed e) {
-            malformed(e, () -> shed(raw));
+            Long hash = hashOrNull(raw);
+            malformed(e, hash == null ? 0 : GssException.GSS_S_FAILURE, () -> {
+                if (hash != null && answers instanceof Answers a) {
+                    a.errorForHash(hash);
+                }
+            });
             return;
         }
         handle(req);
-    }
-
-    /**
-     * A request that could not be parsed: counted as failed, logged (never its bytes), then
-     * answered as far as its protocol can ({@code answer}).
-     */
-    void malformed(DecodeException e, Runnable answer) {
-        failed.incrementAndGet();
-        log.log(Log.ERR, "ERROR: " + e.getMessage());
-        answer.run();
     }
 
     /** Handles one parsed request, from either backend: the handshake, then the answers. */
@@ -86,7 +132,8 @@ public final class RequestHandler {
                 default -> "mechanism " + req.mech();
             };
             log.log(Log.WARN, "warning: request for " + what + ": not supported");
-            reject(req, GssException.GSS_S_BAD_MECH);
+            stats.failed(DaemonStats.Reason.UNSUPPORTED_MECH, GssException.GSS_S_BAD_MECH);
+            answers.error(req, GssException.GSS_S_BAD_MECH);
             return;
         }
         try {
@@ -103,23 +150,30 @@ public final class RequestHandler {
                 // client a handle the kernel has no context for, so the failure only shows later
                 // and far from its cause. An error answer fails the client's SEC_CTX_INIT at once
                 // (no 30 s upcall timeout either) with the reason logged here.
-                reject(req, GssException.GSS_S_FAILURE);
+                stats.failed(DaemonStats.Reason.DOWNCALL_FAILED, GssException.GSS_S_FAILURE);
+                answers.error(req, GssException.GSS_S_FAILURE);
                 return;
             }
             answers.success(req, handle, r.responseToken());
-            completed.incrementAndGet();
+            stats.established((r.flags() & Flags.SVC_PRIVACY) != 0);
             log.log(Log.INFO, "sk: context established for nid 0x" + Long.toHexString(req.nid()));
         } catch (GssException e) {
             log.log(Log.ERR, "ERROR: sk negotiation from nid 0x" + Long.toHexString(req.nid()) + " failed: "
                     + e.getMessage());
-            reject(req, e.major());
+            if (e instanceof Rejected r) {
+                stats.failed(r.reason(), e.major());
+            } else {
+                stats.failed(DaemonStats.Reason.OTHER, e.major());
+            }
+            answers.error(req, e.major());
         } catch (LskException e) {
             log.log(Log.ERR, "ERROR: downcall failed: " + e.getMessage());
-            failed.incrementAndGet();
+            stats.failed(DaemonStats.Reason.DOWNCALL_FAILED, 0);
         } catch (RuntimeException e) {
             log.log(Log.ERR, "ERROR: sk negotiation from nid 0x" + Long.toHexString(req.nid())
                     + " failed internally: " + e.getClass().getSimpleName());
-            reject(req, GssException.GSS_S_FAILURE);
+            stats.failed(Rejected.Reason.INTERNAL, GssException.GSS_S_FAILURE);
+            answers.error(req, GssException.GSS_S_FAILURE);
         }
     }
 
@@ -128,13 +182,18 @@ public final class RequestHandler {
      * that its client fails at once rather than after the kernel's 30 s upcall timeout.
      */
     void shed(byte[] partial) {
-        if (!(answers instanceof Answers a)) {
-            return; // only the socket's requests carry a hash
+        Long hash = hashOrNull(partial);
+        if (hash != null && answers instanceof Answers a) { // only the socket's requests carry a hash
+            a.errorForHash(hash);
         }
+    }
+
+    /** The request's hash, or null when it has none (nothing to answer). */
+    private static Long hashOrNull(byte[] partial) {
         try {
-            a.errorForHash(hashOf(partial));
+            return hashOf(partial);
         } catch (DecodeException e) {
-            // no hash: nothing to answer
+            return null;
         }
     }
 
@@ -161,10 +220,5 @@ public final class RequestHandler {
         } catch (NumberFormatException e) {
             throw new DecodeException("request hash", e.getMessage());
         }
-    }
-
-    void reject(UpcallLine req, int major) {
-        failed.incrementAndGet();
-        answers.error(req, major);
     }
 }

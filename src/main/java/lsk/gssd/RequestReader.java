@@ -58,6 +58,14 @@ public final class RequestReader implements Runnable {
         void line(byte[] line);
 
         void shed(byte[] partial);
+
+        /** A connection given up before a complete line (counters). */
+        default void dropped(DaemonStats.Drop why) {
+        }
+
+        /** A connection refused: the peer is not allowed (counters). */
+        default void refused() {
+        }
     }
 
     static final int INITIAL_BUFFER = 4096;
@@ -200,12 +208,14 @@ public final class RequestReader implements Runnable {
             if (who.isPresent()) {
                 c.close();
                 refused.incrementAndGet();
+                sink.refused();
                 log.log(Log.WARN, "warning: refused a connection from user " + who.get()
                         + ": only root may send requests");
                 continue;
             }
             while (conns.size() >= cap && !conns.isEmpty()) {
-                shed(conns.iterator().next(), "too many open connections (" + conns.size() + ")");
+                shed(conns.iterator().next(), "too many open connections (" + conns.size() + ")",
+                        DaemonStats.Drop.SHED);
             }
             c.configureBlocking(false);
             Conn conn = new Conn(c.register(selector, SelectionKey.OP_READ), System.nanoTime() + readTimeout);
@@ -229,7 +239,7 @@ public final class RequestReader implements Runnable {
         int before = conns.size();
         cap = Math.max(1, Math.min(cap, before - FD_HEADROOM));
         while (conns.size() > cap) {
-            shed(conns.iterator().next(), "accept failed (out of file descriptors?)");
+            shed(conns.iterator().next(), "accept failed (out of file descriptors?)", DaemonStats.Drop.SHED);
         }
         lastAcceptError = now;
         resumeAt = now + backoff;
@@ -271,6 +281,7 @@ public final class RequestReader implements Runnable {
                 close(conn);
                 if (trailing) {
                     dropped.incrementAndGet();
+                    sink.dropped(DaemonStats.Drop.MALFORMED);
                     log.log(Log.ERR, "ERROR: bytes after the request line; request ignored");
                 } else {
                     sink.line(line);
@@ -278,12 +289,13 @@ public final class RequestReader implements Runnable {
                 return false;
             }
             if (n < 0) {
-                drop(conn, conn.buf.position() == 0 ? null : "request not terminated by a newline");
+                drop(conn, conn.buf.position() == 0 ? null : "request not terminated by a newline",
+                        DaemonStats.Drop.MALFORMED);
                 return false;
             }
             return true;
         } catch (IOException e) {
-            drop(conn, "read failed: " + e.getMessage());
+            drop(conn, "read failed: " + e.getMessage(), DaemonStats.Drop.MALFORMED);
             return false;
         }
     }
@@ -292,7 +304,7 @@ public final class RequestReader implements Runnable {
     private boolean grow(Conn conn) {
         int capacity = conn.buf.capacity();
         if (capacity > UpcallLine.MAX_LINE) {
-            drop(conn, "request longer than " + UpcallLine.MAX_LINE + " bytes");
+            drop(conn, "request longer than " + UpcallLine.MAX_LINE + " bytes", DaemonStats.Drop.MALFORMED);
             return false;
         }
         int size = Math.min(capacity * 2, UpcallLine.MAX_LINE + 1);
@@ -309,10 +321,10 @@ public final class RequestReader implements Runnable {
                 }
             }
             if (victim == null) {
-                drop(conn, "too many unfinished requests buffered");
+                drop(conn, "too many unfinished requests buffered", DaemonStats.Drop.SHED);
                 return false;
             }
-            shed(victim, "too many unfinished requests buffered");
+            shed(victim, "too many unfinished requests buffered", DaemonStats.Drop.SHED);
         }
         grown += size - capacity;
         ByteBuffer bigger = ByteBuffer.allocate(size);
@@ -337,7 +349,7 @@ public final class RequestReader implements Runnable {
             if (now - oldest.deadline < 0) {
                 return; // the rest are younger
             }
-            shed(oldest, "no complete request within " + readTimeout / 1_000_000 + " ms");
+            shed(oldest, "no complete request within " + readTimeout / 1_000_000 + " ms", DaemonStats.Drop.TIMEOUT);
         }
     }
 
@@ -345,17 +357,18 @@ public final class RequestReader implements Runnable {
      * Gives up a connection (it leaves {@link #conns} on every path): a last read first, which
      * may still complete its line.
      */
-    private void shed(Conn conn, String why) {
+    private void shed(Conn conn, String why, DaemonStats.Drop kind) {
         if (read(conn)) {
-            drop(conn, why);
+            drop(conn, why, kind);
         }
     }
 
-    private void drop(Conn conn, String why) {
+    private void drop(Conn conn, String why, DaemonStats.Drop kind) {
         byte[] partial = Arrays.copyOf(conn.buf.array(), conn.buf.position());
         close(conn);
         if (why != null) {
             dropped.incrementAndGet();
+            sink.dropped(kind);
             log.log(Log.ERR, "ERROR: failed reading request: " + why);
             sink.shed(partial);
         }

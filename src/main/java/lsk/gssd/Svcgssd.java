@@ -123,12 +123,23 @@ public final class Svcgssd implements AutoCloseable {
                     Peers.rootAnd(sys.lsk_geteuid()), log, new RequestReader.Sink() {
                         @Override
                         public void line(byte[] line) {
-                            workers.execute(() -> handler.handle(line));
+                            long received = System.nanoTime(); // latency includes the queue
+                            workers.execute(() -> handler.handle(line, received));
                         }
 
                         @Override
                         public void shed(byte[] partial) {
                             workers.execute(() -> handler.shed(partial));
+                        }
+
+                        @Override
+                        public void dropped(DaemonStats.Drop why) {
+                            handler.stats().dropped(why);
+                        }
+
+                        @Override
+                        public void refused() {
+                            handler.stats().refused();
                         }
                     });
         } catch (IOException | LskException e) {
@@ -153,7 +164,8 @@ public final class Svcgssd implements AutoCloseable {
         ChannelFile context = new ChannelFile(cc, paths, CacheChannelLines.contextChannel(paths),
                 CacheChannelNative.O_WRONLY, log);
         ChannelAnswers answers = new ChannelAnswers(init, context, log, () -> System.currentTimeMillis() / 1000);
-        RequestHandler handler = new RequestHandler(answers, options.skEnabled(), responder, log);
+        RequestHandler handler = new RequestHandler(answers, options.skEnabled(), responder, log,
+                DaemonStats.forThisProcess());
         ExecutorService workers = workers(options.workers());
         ChannelServer channels = new ChannelServer(cc, init, context, handler, answers, workers, log);
         Svcgssd d = new Svcgssd(null, handler, null, channels, init.path().toString(), workers);
@@ -206,6 +218,11 @@ public final class Svcgssd implements AutoCloseable {
 
     public long failed() {
         return handler.failed();
+    }
+
+    /** The counters since start ({@code lsk status}). */
+    public lsk.status.Snapshot snapshot() {
+        return handler.snapshot();
     }
 
     /** Connections dropped unfinished (timeout, overlong, shed under pressure). */

@@ -28,6 +28,7 @@ import lsk.cmd.Log;
 import lsk.kernel.LustreKernel;
 import lsk.kernel.ParamPaths;
 import lsk.obd.ObdNodemapResolver;
+import lsk.status.StatusWriter;
 import sun.misc.Signal;
 
 /**
@@ -44,7 +45,7 @@ public final class SvcgssdCommand implements Command {
     static final String NAME = "lsvcgssd";
     public static final String USAGE = """
             usage: lsvcgssd [-fgkmnosvz] [-R REALM] [--socket PATH] [--param-root DIR] [--lustre-version V]
-                            [--max-prime-bits N]
+                            [--max-prime-bits N] [--status-file PATH] [--metrics-file PATH]
               Lustre GSS server daemon, SK mechanism: answers SEC_CTX_INIT requests that the kernel
               (through l_getauth) sends to the Unix socket (default /run/lsk/svcgssd.socket; with
               Lustre's own l_getauth use --socket /tmp/svcgssd.socket) with rsi/rsc downcalls in the
@@ -61,6 +62,10 @@ public final class SvcgssdCommand implements Command {
               --max-prime-bits N  largest DH prime a client may bring (default 8192, or the server
                                   key's prime_bits when larger; at most 16384): each new prime
                                   costs a safe-prime check
+              --status-file PATH  counters for `lsk status` (default /run/lsk/lsvcgssd.status; with a
+                                  --socket elsewhere, lsvcgssd.status beside that socket)
+              --metrics-file PATH also the counters in Prometheus text format, for node_exporter's
+                                  textfile collector (default: env LSVCGSSD_METRICS; none if unset)
               -h, --help  this text
             """;
     /** Seconds a shutdown hook waits for a start under way: binding takes milliseconds. */
@@ -70,17 +75,24 @@ public final class SvcgssdCommand implements Command {
     private static final int OPT_PARAM_ROOT = 0x101;
     private static final int OPT_VERSION = 0x102;
     private static final int OPT_MAX_PRIME_BITS = 0x103;
+    private static final int OPT_STATUS_FILE = 0x104;
+    private static final int OPT_METRICS_FILE = 0x105;
+    /** The Prometheus file when no --metrics-file (set in /etc/sysconfig/lsvcgss). */
+    static final String ENV_METRICS = "LSVCGSSD_METRICS";
     private static final List<Getopt.LongOpt> LONG_OPTS = List.of(
             new Getopt.LongOpt("socket", true, OPT_SOCKET),
             new Getopt.LongOpt("param-root", true, OPT_PARAM_ROOT),
             new Getopt.LongOpt("lustre-version", true, OPT_VERSION),
             new Getopt.LongOpt("max-prime-bits", true, OPT_MAX_PRIME_BITS),
+            new Getopt.LongOpt("status-file", true, OPT_STATUS_FILE),
+            new Getopt.LongOpt("metrics-file", true, OPT_METRICS_FILE),
             new Getopt.LongOpt("help", false, 'h'));
 
     /** Parsed options; {@code exit >= 0}: return that status now (usage, help, bad options). */
     record Parsed(boolean fg, int verbose, Path socket, ParamPaths paths, String version, PrimePolicy primes,
-                  int exit) {
+                  int exit, CounterFiles files) {
     }
+
 
     @Override
     public List<String> options() {
@@ -123,6 +135,10 @@ public final class SvcgssdCommand implements Command {
         String realm = null, version = null;
         PrimePolicy primes = PrimePolicy.DEFAULT;
         Path socket = Svcgssd.DEFAULT_SOCKET;
+        Path status = null;
+        String metricsEnv = io.env().get(ENV_METRICS);
+        Optional<Path> metrics = metricsEnv == null || metricsEnv.isBlank() ? Optional.empty()
+                : Optional.of(io.resolve(metricsEnv.strip()));
         ParamPaths paths = ParamPaths.fromEnv(io.env());
         Getopt.Result r = Getopt.parse(NAME, args, OPTSTRING, LONG_OPTS, io.env().containsKey("POSIXLY_CORRECT"));
         for (Getopt.Event ev : r.events()) {
@@ -143,6 +159,8 @@ public final class SvcgssdCommand implements Command {
                 case OPT_SOCKET -> socket = io.resolve(ev.arg());
                 case OPT_PARAM_ROOT -> paths = new ParamPaths(io.resolve(ev.arg()));
                 case OPT_VERSION -> version = ev.arg();
+                case OPT_STATUS_FILE -> status = io.resolve(ev.arg());
+                case OPT_METRICS_FILE -> metrics = Optional.of(io.resolve(ev.arg()));
                 case OPT_MAX_PRIME_BITS -> {
                     String v = ev.arg();
                     if (!v.matches("[1-9][0-9]{2,4}") || Integer.parseInt(v) < DhGroups.MIN_BITS
@@ -182,11 +200,12 @@ public final class SvcgssdCommand implements Command {
             io.err().println(NAME + ": no mechanism left to serve; start with -s for SK");
             return exit(1);
         }
-        return new Parsed(fg, verbose, socket, paths, version, primes, -1);
+        return new Parsed(fg, verbose, socket, paths, version, primes, -1,
+                new CounterFiles(status != null ? status : CounterFiles.defaultStatus(socket), metrics));
     }
 
     private static Parsed exit(int status) {
-        return new Parsed(false, 0, null, null, null, null, status);
+        return new Parsed(false, 0, null, null, null, null, status, null);
     }
 
     private static Parsed usage(Io io) {
@@ -231,7 +250,11 @@ public final class SvcgssdCommand implements Command {
             // Handlers first: a signal that comes as soon as the socket exists finds them. The
             // hook waits for a start under way, so that the socket it bound is removed too.
             CompletableFuture<Svcgssd> running = new CompletableFuture<>();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> closeWhenStarted(running)));
+            CompletableFuture<StatusWriter> counters = new CompletableFuture<>();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                closeWhenStarted(running);
+                Optional.ofNullable(counters.getNow(null)).ifPresent(StatusWriter::close); // last counters, "stopped"
+            }));
             handleSignals(log);
             Svcgssd d;
             try {
@@ -242,6 +265,7 @@ public final class SvcgssdCommand implements Command {
                 throw e;
             }
             running.complete(d);
+            counters.complete(o.files().start(d::snapshot, sys.lsk_geteuid(), log));
             Warmup.start(log, () -> d.completed() + d.failed() + d.dropped() > 0);
             log.log(Log.WARN, "serving SK on " + d.servedOn() + (passed && d.socketPath() != null
                     ? " (passed by systemd)" : "") + " for " + kernel);

@@ -14,6 +14,6 @@
  *       (daemonizing, single instance, signals, socket activation).</li>
  * </ul>
  *
- * <p>May import: lsk.base, lsk.cmd, lsk.sk, lsk.crypto, lsk.wire, lsk.keyfile, lsk.kernel, lsk.keyring, lsk.handshake, lsk.obd, lsk.lnet, lsk.unixsock.
+ * <p>May import: lsk.base, lsk.cmd, lsk.sk, lsk.crypto, lsk.wire, lsk.keyfile, lsk.kernel, lsk.keyring, lsk.handshake, lsk.obd, lsk.lnet, lsk.unixsock, lsk.status.
  */
 package lsk.gssd;

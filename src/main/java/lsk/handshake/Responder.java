@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import lsk.base.ByteString;
 import lsk.base.Bytes;
 import lsk.base.Errno;
@@ -54,6 +55,7 @@ import lsk.wire.TokenCodec;
  * </ol>
  * Checks 1-5 build the {@link Request}; the checks the initiator makes too live in {@link Side}.
  * Any other fault in processing a token is reported as FAILURE, never thrown as anything else.
+ * Every refusal is a {@link Rejected} naming its reason (the daemon counts them by it).
  * Refusals a peer can repeat at will to spend server CPU (prime too large, prime checks over
  * their bounds) are logged at most once per {@value #REFUSAL_LOG_SECONDS} s, with a count.
  */
@@ -71,11 +73,14 @@ public final class Responder {
     private final PrimePolicy primes;
     private final PeerPrimeBudget budget;
     private final RateLimitedLog refusals;
+    /** Expensive prime checks this responder ran, and those that failed (the daemon's counters). */
+    private final LongAdder primeChecks = new LongAdder();
+    private final LongAdder primeChecksFailed = new LongAdder();
 
     /** A refusal that costs the peer nothing to repeat: logged through {@link #refusals}. */
-    private static final class Refused extends GssException {
-        Refused(String message, int errno) {
-            super(message, GSS_S_FAILURE, 0, errno);
+    private static final class Refused extends Rejected {
+        Refused(Rejected.Reason reason, String message, int errno) {
+            super(reason, message, GSS_S_FAILURE, errno);
         }
     }
 
@@ -145,7 +150,15 @@ public final class Responder {
     public Detailed acceptDetailed(byte[] initToken, long clientNid, String peerNodemap) throws GssException {
         String peer = Request.peerName(clientNid);
         try {
-            return doAccept(Request.decode(ByteString.copyOf(initToken), clientNid, peerNodemap, nodemaps));
+            Request req;
+            try {
+                req = Request.decode(ByteString.copyOf(initToken), clientNid, peerNodemap, nodemaps);
+            } catch (GssException e) {
+                // Request's checks: only the nodemap hash fails with BAD_SIG there.
+                throw Rejected.of(e.major() == GssException.GSS_S_BAD_SIG ? Rejected.Reason.BAD_NODEMAP_HASH
+                        : Rejected.Reason.DECODE_ERROR, e);
+            }
+            return doAccept(req);
         } catch (GssException e) {
             String line = "SK init from " + peer + " rejected (major 0x" + Integer.toHexString(e.major()) + "): "
                     + e.getMessage();
@@ -154,10 +167,10 @@ public final class Responder {
             } else {
                 LOG.log(System.Logger.Level.WARNING, line);
             }
-            throw e;
+            throw e instanceof Rejected r ? r : Rejected.of(Rejected.Reason.INTERNAL, e); // all above have one
         } catch (RuntimeException e) {
-            GssException g = SIDE.fail("internal error on token from " + peer + ": " + e.getClass().getSimpleName(),
-                    GssException.GSS_S_FAILURE);
+            GssException g = rejected(Rejected.Reason.INTERNAL, "internal error on token from " + peer + ": "
+                    + e.getClass().getSimpleName(), GssException.GSS_S_FAILURE);
             LOG.log(System.Logger.Level.ERROR, g.getMessage());
             throw g;
         }
@@ -168,10 +181,10 @@ public final class Responder {
         try {
             candidates = keys.keys(req.description());
         } catch (LskException e) {
-            throw SIDE.fail("no key for " + req.description() + ": " + e.getMessage(), GssException.GSS_S_FAILURE);
+            throw rejected(Rejected.Reason.NO_KEY, "no key for " + req.description() + ": " + e.getMessage(), GssException.GSS_S_FAILURE);
         }
         if (candidates == null || candidates.isEmpty()) {
-            throw SIDE.fail("no key " + req.description() + " for " + req.peer(), GssException.GSS_S_FAILURE);
+            throw rejected(Rejected.Reason.NO_KEY, "no key " + req.description() + " for " + req.peer(), GssException.GSS_S_FAILURE);
         }
         GssException last = null;
         for (KeyConfig k : candidates) {
@@ -197,28 +210,28 @@ public final class Responder {
         String which = req.keyName();
         BigInteger p = req.p();
         if (req.fsname() != null && !req.fsname().equals(k.fsname())) {
-            throw SIDE.fail(which + ": key fsname '" + k.fsname() + "' differs from the target's",
+            throw rejected(Rejected.Reason.KEY_MISMATCH, which + ": key fsname '" + k.fsname() + "' differs from the target's",
                     GssException.GSS_S_FAILURE);
         }
         if (req.fsname() == null && Arrays.stream(k.usedMgsNids()).noneMatch(n -> n == req.mgcNid())) {
-            throw SIDE.fail(which + ": key does not list MGS NID 0x" + Long.toHexString(req.mgcNid()),
+            throw rejected(Rejected.Reason.KEY_MISMATCH, which + ": key does not list MGS NID 0x" + Long.toHexString(req.mgcNid()),
                     GssException.GSS_S_FAILURE);
         }
         Optional<HmacAlg> h = Side.usableHmac(k.hmacAlg());
         Optional<CryptAlg> c = CryptAlg.byId(k.cryptAlg());
         if (h.isEmpty() || c.isEmpty()) {
-            throw SIDE.fail(which + ": key has an unusable HMAC or cipher id", GssException.GSS_S_FAILURE);
+            throw rejected(Rejected.Reason.KEY_MISMATCH, which + ": key has an unusable HMAC or cipher id", GssException.GSS_S_FAILURE);
         }
         if (req.privacy() && p.bitLength() < k.primeBits()) {
-            throw SIDE.fail(which + ": privacy needs a prime of at least " + k.primeBits() + " bits, peer's has "
+            throw rejected(Rejected.Reason.PRIME_POLICY, which + ": privacy needs a prime of at least " + k.primeBits() + " bits, peer's has "
                     + p.bitLength(), GssException.GSS_S_FAILURE);
         }
         if (p.bitLength() > primes.maxBitsFor(k)) {
-            throw new Refused(which + ": peer's prime has " + p.bitLength() + " bits, above the limit of "
+            throw new Refused(Rejected.Reason.PRIME_POLICY, which + ": peer's prime has " + p.bitLength() + " bits, above the limit of "
                     + primes.maxBitsFor(k), Errno.EACCES);
         }
         if (req.token().random().size() != 4) {
-            throw SIDE.fail(which + ": client random is " + req.token().random().size() + " bytes, not 4",
+            throw rejected(Rejected.Reason.DECODE_ERROR, which + ": client random is " + req.token().random().size() + " bytes, not 4",
                     GssException.GSS_S_FAILURE);
         }
         Secret shared = k.sharedKeySecret();
@@ -227,7 +240,7 @@ public final class Responder {
                     req.token().signedFields());
         } catch (GssException e) {
             shared.wipe();
-            throw e;
+            throw Rejected.of(Rejected.Reason.BAD_MAC, e);
         }
         return new Chosen(k, h.get(), c.get(), shared);
     }
@@ -235,18 +248,36 @@ public final class Responder {
     private Detailed respond(Request req, Chosen chosen) throws GssException {
         String from = "token from " + req.peer();
         DhGroup group;
+        boolean[] checked = {false}; // this request ran the check (others may wait for its verdict)
         try {
-            group = groups.validatePeer(req.p(), () -> budget.charge(req.clientNid()));
+            group = groups.validatePeer(req.p(), () -> {
+                budget.charge(req.clientNid());
+                checked[0] = true;
+                primeChecks.increment();
+            });
         } catch (DhBusyException e) {
-            throw new Refused(from + ": new DH prime not checked: " + e.getMessage() + "; the peer may retry",
+            throw new Refused(Rejected.Reason.PRIME_BUSY, from + ": new DH prime not checked: " + e.getMessage() + "; the peer may retry",
                     Errno.EAGAIN);
         } catch (DhException e) {
-            throw SIDE.fail(from + ": " + e.getMessage(), GssException.GSS_S_FAILURE);
+            if (checked[0]) {
+                primeChecksFailed.increment();
+            }
+            throw rejected(Rejected.Reason.PRIME_CHECK_FAILED, from + ": " + e.getMessage(), GssException.GSS_S_FAILURE);
         }
-        BigInteger a = SIDE.peerPublicKey(group, req.token().publicKey(), from);
+        BigInteger a;
+        try {
+            a = SIDE.peerPublicKey(group, req.token().publicKey(), from);
+        } catch (GssException e) {
+            throw Rejected.of(Rejected.Reason.BAD_PUBLIC_VALUE, e);
+        }
         int n = group.byteLength();
         for (int attempt = 0; attempt < KEYGEN_ATTEMPTS; attempt++) {
-            Side.KeyPair own = SIDE.keyPair(entropy, group);
+            Side.KeyPair own;
+            try {
+                own = SIDE.keyPair(entropy, group);
+            } catch (GssException e) {
+                throw Rejected.of(Rejected.Reason.INTERNAL, e);
+            }
             Optional<byte[]> s = Dh.kdfSecret(Dh.sharedValue(group, a, own.x()), n);
             if (s.isEmpty()) {
                 continue; // S too short: new key pair, as the C responder does
@@ -261,7 +292,21 @@ public final class Responder {
                     own.random(), req.token().random(), sec);
             return new Detailed(new Result(resp, ctx, req.flags(), req.nodemap(), req.nodemapByHash()), sec);
         }
-        throw SIDE.fail(from + ": DH secret short " + KEYGEN_ATTEMPTS + " times", GssException.GSS_S_BAD_QOP);
+        throw rejected(Rejected.Reason.SHORT_SECRET, from + ": DH secret short " + KEYGEN_ATTEMPTS + " times", GssException.GSS_S_BAD_QOP);
+    }
+
+    private static Rejected rejected(Rejected.Reason reason, String message, int major) {
+        return Rejected.of(reason, SIDE.fail(message, major));
+    }
+
+    /** Expensive checks of new DH primes run so far (the daemon's counters). */
+    public long primeChecks() {
+        return primeChecks.sum();
+    }
+
+    /** Those of {@link #primeChecks()} that found no usable safe prime. */
+    public long primeChecksFailed() {
+        return primeChecksFailed.sum();
     }
 
     @Override
