@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import lsk.gssd.Svcgssd;
+import lsk.kernel.KernelAbi;
+import lsk.kernel.LustreKernel;
 
 /**
  * The server daemon: something listens on its socket (lsvcgssd, or systemd holding the socket for
@@ -31,10 +33,14 @@ final class DaemonChecks {
         this.node = node;
     }
 
-    void run(Role role, List<Finding> out) {
+    void run(Role role, Optional<LustreKernel> kernel, List<Finding> out) {
         if (!role.server()) {
             out.add(Finding.skip(RUNNING, role.why()));
             out.add(Finding.skip(SOCKET, role.why()));
+            return;
+        }
+        if (kernel.isPresent() && kernel.get().abi().server() == KernelAbi.Server.CACHE_CHANNELS) {
+            new ChannelChecks(node).run(kernel.get(), out);
             return;
         }
         String named = socketName();

@@ -108,7 +108,7 @@ public final class Doctor implements Command {
             out.add(Finding.skip(KernelChecks.RSI_UPCALL, "no Lustre version lsk supports (see lustre version)"));
         }
         new RequestKeyChecks(node).run(out);
-        new DaemonChecks(node).run(role, out);
+        new DaemonChecks(node).run(role, kernel, out);
         out.addAll(keys);
         return out;
     }

@@ -62,6 +62,10 @@ public record Node(Path fsRoot, ParamPaths params, Path proc, List<Path> skPaths
         return new Node(fsRoot, params, proc, skPaths, keyPrefix, feature, version, euid);
     }
 
+    public Node withProc(Path procDir) {
+        return new Node(fsRoot, params, procDir, skPaths, keyPrefix, javaFeature, javaVersion, euid);
+    }
+
     public Node withEuid(int uid) {
         return new Node(fsRoot, params, proc, skPaths, keyPrefix, javaFeature, javaVersion, uid);
     }

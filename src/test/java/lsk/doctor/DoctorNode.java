@@ -18,6 +18,7 @@ import lsk.handshake.Entropy;
 import lsk.handshake.NodemapResolver;
 import lsk.handshake.Responder;
 import lsk.kernel.ChannelNative;
+import lsk.kernel.LustreVersion;
 import lsk.kernel.sim.SimKernel;
 import lsk.keyfile.KeyConfig;
 import lsk.keyfile.KeyFiles;
@@ -50,6 +51,11 @@ final class DoctorNode implements AutoCloseable {
     private Svcgssd daemon;
 
     DoctorNode(Path tmp) throws Exception {
+        this(tmp, SimKernel.NEWEST);
+    }
+
+    /** At {@code version}: a 2.15.x kernel's daemon serves the cache channels instead of the socket. */
+    DoctorNode(Path tmp, LustreVersion version) throws Exception {
         SecureRandom random = new SecureRandom();
         byte[] tag = new byte[3];
         random.nextBytes(tag);
@@ -78,7 +84,7 @@ final class DoctorNode implements AutoCloseable {
         server.wipe();
 
         socket = fs.resolve("run/lsk/svcgssd.socket");
-        kernel = SimKernel.start(new SimKernel.Config(tmp.resolve("kernel"), SimKernel.NEWEST, socket, 1L, "default",
+        kernel = SimKernel.start(new SimKernel.Config(tmp.resolve("kernel"), version, socket, 1L, "default",
                 Duration.ofSeconds(5)).withUpcall("/usr/sbin/l_getauth"), m -> { });
         startDaemon();
     }
