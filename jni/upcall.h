@@ -24,7 +24,9 @@
 #define UPCALL_LOCK_WAIT_MS (UPCALL_START_MS + 2000)
 #define UPCALL_POLL_MS 10
 
-void ulog(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* One line as lgss_keyring's __logmsg writes it: "[pid]:LEVEL:func(): message" (lgss_utils.c). */
+void ulog_at(int prio, const char *func, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define ulog(prio, ...) ulog_at(prio, __func__, __VA_ARGS__)
 void ulog_init(void);
 long now_ms(void);
 void sleep_ms(long ms);

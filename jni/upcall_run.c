@@ -31,27 +31,47 @@
 
 static int log_stderr;
 
+/*
+ * As lgss_keyring (lustre-release lustre/utils/gss/lgss_utils.c __logmsg and lgss_keyring.c
+ * main, commit 02b456e4): it never calls openlog, so its lines carry the program's name,
+ * facility user and no pid option; each is "[pid]:LEVEL:func(): message" at LOG_INFO whatever
+ * its level. Here openlog names the ident, since this program may be installed under
+ * another name. LSK_LOG_STDERR: the same lines on stderr, as LOG_PERROR prints them.
+ */
 void ulog_init(void)
 {
 	log_stderr = getenv(UPCALL_ENV_STDERR) != NULL;
 	if (!log_stderr)
-		openlog("lgss_keyring", LOG_PID, LOG_DAEMON); /* as the Java upcall */
+		openlog("lgss_keyring", 0, LOG_USER);
 }
 
-void ulog(int prio, const char *fmt, ...)
+static const char *level_name(int prio)
 {
-	va_list ap;
+	if (prio <= LOG_ERR)
+		return "ERROR";
+	if (prio == LOG_WARNING)
+		return "WARNING";
+	if (prio == LOG_DEBUG)
+		return "DEBUG";
+	return "INFO";
+}
 
+void ulog_at(int prio, const char *func, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "[%d]:%s:%s(): ", (int)getpid(), level_name(prio), func);
+	if (n < 0 || n >= (int)sizeof(buf))
+		return;
 	va_start(ap, fmt);
-	if (log_stderr) {
-		/* The Java upcall's stderr format, so both paths read alike in tests. */
-		fputs("lgss_keyring: ", stderr);
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-	} else {
-		vsyslog(prio, fmt, ap);
-	}
+	vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
 	va_end(ap);
+	if (log_stderr)
+		fprintf(stderr, "lgss_keyring: %s\n", buf);
+	else
+		syslog(LOG_INFO, "%s", buf);
 }
 
 long now_ms(void)

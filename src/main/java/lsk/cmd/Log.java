@@ -28,6 +28,146 @@ public interface Log {
 
     void log(int level, String message);
 
+    /**
+     * As {@link #log(int, String)}, naming the function the line is about ({@code null}: the
+     * caller's, found on the stack by sinks that print one): a log that holds lines back passes
+     * the name it found when the line was logged.
+     */
+    default void log(int level, String function, String message) {
+        log(level, message);
+    }
+
+    /** The level names of lgss_utils.c {@code log_prefix[]}, by level. */
+    java.util.List<String> LEVEL_NAMES = java.util.List.of("ERROR", "WARNING", "INFO", "DEBUG", "TRACE");
+
+    /**
+     * One line as lgss_keyring writes it: lgss_utils.c {@code __logmsg} formats
+     * {@code "[%d]:%s:%s(): "} from getpid(), the level's name and {@code __FUNCTION__}, then
+     * the message (lustre-release lustre/utils/gss/lgss_utils.c, commit 02b456e4).
+     */
+    static String lgssLine(long pid, int level, String function, String message) {
+        return "[" + pid + "]:" + LEVEL_NAMES.get(Math.min(Math.max(level, 0), TRACE)) + ":" + function + "(): "
+                + message;
+    }
+
+    /**
+     * The method that logged: the first frame on the stack that is not in a log (a class
+     * implementing Log, wrappers included), a lambda's frame named by its enclosing method.
+     */
+    static String caller() {
+        return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
+                .filter(f -> !Log.class.isAssignableFrom(f.getDeclaringClass()))
+                .findFirst().map(f -> {
+                    String m = f.getMethodName();
+                    // javac names a lambda's body lambda$<enclosing method>$<n>
+                    return m.startsWith("lambda$") && m.indexOf('$', 7) > 7 ? m.substring(7, m.indexOf('$', 7)) : m;
+                }).orElse("main"));
+    }
+
+    /** syslog.h (glibc): facility LOG_USER (1 << 3), what syslog(3) uses when openlog never ran. */
+    int LOG_USER = 1 << 3;
+    /** syslog.h (glibc): priority LOG_INFO, at which lgss_utils.c __logmsg writes every line. */
+    int LOG_INFO = 6;
+
+    /** Where {@link #lgss} lines go: libc's openlog(3)/syslog(3), or a recorder in tests. */
+    interface Syslog {
+        void openlog(String ident, int option, int facility);
+
+        void syslog(int priority, String line);
+    }
+
+    /**
+     * libc's syslog. openlog goes through the shim, which keeps a copy of the ident for good
+     * (see {@link #syslog(String, int, int)}); without the shim this throws UnsatisfiedLinkError.
+     */
+    static Syslog libc() {
+        LibC c = Native.load("c", LibC.class);
+        Ident shim = Native.load("lskshim", Ident.class);
+        return new Syslog() {
+            @Override
+            public void openlog(String ident, int option, int facility) {
+                shim.lsk_openlog(ident, option, facility);
+            }
+
+            @Override
+            public void syslog(int priority, String line) {
+                c.syslog(priority, "%s", line);
+            }
+        };
+    }
+
+    /**
+     * lgss_keyring's log, as the C tool writes it (lgss_utils.c {@code __logmsg}, lgss_keyring.c
+     * {@code main}, lustre-release commit 02b456e4): it never calls openlog, so its lines carry
+     * the program's name and facility LOG_USER, with no LOG_PID option (the pid is in the
+     * message); every line goes at LOG_INFO whatever its level, the level being in the
+     * {@link #lgssLine} prefix; lines above the threshold (sptlrpc/gss/lgss_keyring/debug_level)
+     * are not written. With {@code stderr}, the lines go there instead, as libc's LOG_PERROR
+     * prints them ({@code ident: line}).
+     */
+    static Log lgss(String ident, int threshold, PrintStream stderr) {
+        if (stderr != null) {
+            return new Lgss(threshold, ProcessHandle.current().pid(), line -> stderr.println(ident + ": " + line));
+        }
+        return lgss(ident, threshold, libc(), 0);
+    }
+
+    /** As {@link #lgss(String, int, PrintStream)} to {@code sys}, with more openlog options (tests: {@link #LOG_PERROR}). */
+    static Log lgss(String ident, int threshold, Syslog sys, int options) {
+        sys.openlog(ident, options, LOG_USER);
+        return new Lgss(threshold, ProcessHandle.current().pid(), line -> sys.syslog(LOG_INFO, line));
+    }
+
+    /**
+     * lsvcgssd's log as the C daemon writes it (lustre-release lustre/utils/gss/err_util.c
+     * {@code initerr}/{@code printerr}, commit 37e738fb; svcgssd.c {@code main} passes the
+     * program's name): in the background {@code openlog(progname, LOG_PID, LOG_DAEMON)} and every
+     * line at LOG_ERR whatever its verbosity; in the foreground ({@code fg} not null) the bare
+     * message on stderr and nothing to syslog.
+     */
+    static Log printerr(String ident, int threshold, PrintStream fg) {
+        return fg != null ? printerr(threshold, fg::println) : printerr(ident, threshold, libc());
+    }
+
+    /** As {@link #printerr(String, int, PrintStream)} in the background, to {@code sys}. */
+    static Log printerr(String ident, int threshold, Syslog sys) {
+        sys.openlog(ident, 0x01 /* LOG_PID */, 3 << 3 /* LOG_DAEMON */);
+        return printerr(threshold, m -> sys.syslog(3 /* LOG_ERR */, m));
+    }
+
+    private static Log printerr(int threshold, java.util.function.Consumer<String> out) {
+        return (level, message) -> {
+            if (level <= threshold) {
+                out.accept(message);
+            }
+        };
+    }
+
+    /** {@link #lgss}'s sink: the level filter and the C prefix, the caller's name when not given. */
+    final class Lgss implements Log {
+        private final int threshold;
+        private final long pid;
+        private final java.util.function.Consumer<String> out;
+
+        Lgss(int threshold, long pid, java.util.function.Consumer<String> out) {
+            this.threshold = threshold;
+            this.pid = pid;
+            this.out = out;
+        }
+
+        @Override
+        public void log(int level, String message) {
+            log(level, null, message);
+        }
+
+        @Override
+        public void log(int level, String function, String message) {
+            if (level <= threshold) {
+                out.accept(lgssLine(pid, level, function != null ? function : caller(), message));
+            }
+        }
+    }
+
     static Log stderr(PrintStream err, String ident, int threshold) {
         return (level, msg) -> {
             if (level <= threshold) {
@@ -145,7 +285,12 @@ public interface Log {
         }
 
         @Override
-        public synchronized void log(int level, String message) {
+        public void log(int level, String message) {
+            log(level, null, message);
+        }
+
+        @Override
+        public synchronized void log(int level, String function, String message) {
             if (level > threshold) {
                 return;
             }
@@ -176,7 +321,7 @@ public interface Log {
             } else {
                 k.passed++;
                 totalPassed++;
-                out.log(level, message);
+                out.log(level, function, message);
             }
         }
 

@@ -43,7 +43,12 @@ public final class RequestReader implements Runnable {
      * {@code maxBuffered} bytes of buffers in all.
      */
     public record Limits(int maxConnections, long maxBuffered) {
-        public static final Limits DEFAULT = new Limits(1024, 32L << 20);
+        /**
+         * 6 MiB: 4 for the first buffer of each of 1024 connections, 2 for 16 lines of the
+         * longest size at once (a real line is a few KiB), within the daemon's small heap
+         * (scripts/lsk-jvm.conf; docs/performance.md, 2026-11-30).
+         */
+        public static final Limits DEFAULT = new Limits(1024, 6L << 20);
 
         public Limits {
             if (maxConnections < 1 || maxBuffered < (long) maxConnections * INITIAL_BUFFER
@@ -364,7 +369,9 @@ public final class RequestReader implements Runnable {
     }
 
     private void drop(Conn conn, String why, DaemonStats.Drop kind) {
-        byte[] partial = Arrays.copyOf(conn.buf.array(), conn.buf.position());
+        // Only the hash field is read from it (RequestHandler.hashOf): a queue of shed lines
+        // then costs bytes, not the buffer budget again.
+        byte[] partial = Arrays.copyOf(conn.buf.array(), Math.min(conn.buf.position(), RequestHandler.MAX_HASH_CHARS + 2));
         close(conn);
         if (why != null) {
             dropped.incrementAndGet();

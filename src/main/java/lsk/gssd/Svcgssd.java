@@ -29,7 +29,7 @@ import lsk.kernel.ParamPaths;
 /**
  * A running lsvcgssd: a bound socket, its {@link RequestReader} (framing: one request line per
  * connection, within {@link RequestReader.Limits}) on one selector thread, and a pool of one
- * worker per core running the {@link RequestHandler} (the SK handshake and the downcalls). Made
+ * worker per core (at most {@link #MAX_WORKERS}) running the {@link RequestHandler} (the SK handshake and the downcalls). Made
  * only started ({@link #start}), so every field is final and a shutdown hook may close it from
  * any thread.
  *
@@ -54,6 +54,11 @@ public final class Svcgssd implements AutoCloseable {
     public static final String MECH_NAME = "sk";
     /** Complete requests waiting for a worker. */
     static final int MAX_QUEUED = 128;
+    /**
+     * Most workers, whatever the core count: the daemon shares a storage server, and 8 cores'
+     * worth of handshakes (some 2000/s) outpace any mount storm (docs/performance.md, 2026-11-30).
+     */
+    static final int MAX_WORKERS = 8;
 
     public record Options(Path socket, LustreKernel kernel, boolean skEnabled, Duration readTimeout, int workers,
                           RequestReader.Limits limits) {
@@ -180,13 +185,15 @@ public final class Svcgssd implements AutoCloseable {
      * stays bounded and no request is lost.
      */
     private static ExecutorService workers(int wanted) {
-        int n = Math.max(1, wanted);
-        return new ThreadPoolExecutor(n, n, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_QUEUED),
-                r -> {
+        int n = Math.max(1, Math.min(wanted, MAX_WORKERS));
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(MAX_QUEUED), r -> {
                     Thread t = new Thread(r, "svcgssd-worker");
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
+        pool.allowCoreThreadTimeOut(true); // an idle daemon keeps no worker (stack, malloc cache)
+        return pool;
     }
 
     /** The socket served on (the passed one's path under socket activation); null on cache channels. */

@@ -227,7 +227,7 @@ public final class SvcgssdCommand implements Command {
 
     private static int serve(Parsed o, Io io, boolean child, boolean passed, DaemonNative sys) {
         int level = Math.min(Log.TRACE, Log.WARN + o.verbose());
-        Log log = Log.rateLimited(o.fg() ? Log.stderr(io.err(), NAME, level) : Log.syslog(NAME, level), level);
+        Log log = Log.rateLimited(Log.printerr(NAME, level, o.fg() ? io.err() : null), level); // as C's err_util.c
         Detach.Report report = Detach.Report.NONE;
         try {
             if (child) {

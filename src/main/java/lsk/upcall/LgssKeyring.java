@@ -132,9 +132,10 @@ public final class LgssKeyring implements Command {
     }
 
     /**
-     * lgss_keyring's log: syslog ident lgss_keyring (stderr with env LSK_LOG_STDERR), at the
-     * level of sptlrpc/gss/lgss_keyring/debug_level (default warnings); the resident service
-     * logs the same way.
+     * lgss_keyring's log as the C tool writes it ({@link Log#lgss}: syslog ident lgss_keyring,
+     * facility user, {@code [pid]:LEVEL:function(): } prefix; stderr with env LSK_LOG_STDERR), at
+     * the level of sptlrpc/gss/lgss_keyring/debug_level (default warnings); the resident
+     * service logs the same way.
      */
     public static Log openLog(Io io, ParamPaths paths) {
         int level = Log.WARN;
@@ -150,12 +151,12 @@ public final class LgssKeyring implements Command {
             }
         }
         if (io.env().containsKey("LSK_LOG_STDERR")) {
-            return Log.stderr(io.err(), "lgss_keyring", level);
+            return Log.lgss("lgss_keyring", level, io.err());
         }
         try {
-            return Log.syslog("lgss_keyring", level);
+            return Log.lgss("lgss_keyring", level, null);
         } catch (UnsatisfiedLinkError e) {
-            return Log.stderr(io.err(), "lgss_keyring", level);
+            return Log.lgss("lgss_keyring", level, io.err());
         }
     }
 

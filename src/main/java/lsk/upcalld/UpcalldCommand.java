@@ -76,7 +76,10 @@ public final class UpcalldCommand implements Command {
             // not Linux procfs: keep the JVM's name
         }
         Log base = LgssKeyring.openLog(io, o.paths());
-        Log log = o.fg() ? both(base, Log.stderr(io.err(), NAME, Log.TRACE)) : base;
+        // -f: every line on stderr as well; when the log already goes there (LSK_LOG_STDERR),
+        // that one stderr log at every level, so that each line shows once.
+        Log log = !o.fg() ? base : io.env().containsKey("LSK_LOG_STDERR") ? Log.lgss("lgss_keyring", Log.TRACE, io.err())
+                : both(base, Log.stderr(io.err(), NAME, Log.TRACE));
         try {
             DaemonNative sys = DaemonNative.load();
             boolean passed = Activation.take(io.env(), sys, NAME, "lsk-keyringd.socket");
@@ -127,10 +130,20 @@ public final class UpcalldCommand implements Command {
         return Optional.of(rc);
     }
 
+    /** Both logs; a class, not a lambda, so that the syslog line names the caller ({@link Log#caller}). */
     private static Log both(Log a, Log b) {
-        return (level, m) -> {
-            a.log(level, m);
-            b.log(level, m);
+        return new Log() {
+            @Override
+            public void log(int level, String m) {
+                log(level, null, m);
+            }
+
+            @Override
+            public void log(int level, String function, String m) {
+                String f = function != null ? function : Log.caller();
+                a.log(level, f, m);
+                b.log(level, f, m);
+            }
         };
     }
 

@@ -68,14 +68,15 @@ public final class Bench implements Command {
             "pbkdf2", 2.988);
 
     private static final String USAGE = "usage: lsk bench [--quick] [--threads N] [--no-process] [--no-demo] [--tiny]"
-            + " [--upcalls N] [--upcalls-only]\n"
+            + " [--upcalls N] [--upcalls-only] [--daemon-only]\n"
             + "  --quick       shorter rounds (finishes within about a minute)\n"
             + "  --threads N   threads for the all-cores figures (default: available processors)\n"
             + "  --no-process  skip the measurements that start JVMs (upcall, key write)\n"
             + "  --no-demo     skip the upcall on the simulated kernel (needs root, keyutils, request-key)\n"
             + "  --tiny        one operation per measurement (tests; numbers meaningless)\n"
             + "  --upcalls N   concurrent upcalls of the mount-scale measurement (default 64; needs what --no-demo skips)\n"
-            + "  --upcalls-only  only the mount-scale upcall measurement\n";
+            + "  --upcalls-only  only the mount-scale upcall measurement\n"
+            + "  --daemon-only   only lsvcgssd as a process: RSS, threads, negotiations/s (needs what --no-demo skips)\n";
 
     record Group(String name, BigInteger p) {
     }
@@ -100,6 +101,7 @@ public final class Bench implements Command {
         int threads = Runtime.getRuntime().availableProcessors();
         int upcalls = 64;
         boolean upcallsOnly = false;
+        boolean daemonOnly = false;
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--quick" -> quick = true;
@@ -107,6 +109,7 @@ public final class Bench implements Command {
                 case "--no-process" -> processes = false;
                 case "--no-demo" -> demo = false;
                 case "--upcalls-only" -> upcallsOnly = true;
+                case "--daemon-only" -> daemonOnly = true;
                 case "--upcalls" -> {
                     if (i + 1 >= args.size() || !args.get(i + 1).matches("[1-9][0-9]{0,3}")) {
                         io.err().print("lsk bench: --upcalls needs a number 1..9999\n" + USAGE);
@@ -136,7 +139,9 @@ public final class Bench implements Command {
         int procRuns = tiny ? 1 : quick ? 3 : 11;
         try {
             BenchRun run = new BenchRun(io.out(), plan, threads, processes, demo, procRuns, tiny, quick);
-            if (upcallsOnly) {
+            if (daemonOnly) {
+                run.daemonOnly();
+            } else if (upcallsOnly) {
                 run.upcallsOnly(upcalls);
             } else {
                 run.all(upcalls);

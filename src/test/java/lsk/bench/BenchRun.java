@@ -87,6 +87,14 @@ final class BenchRun {
         }
     }
 
+    /** Only lsvcgssd as a process: memory, threads, throughput ({@link DaemonProcess}). */
+    void daemonOnly() throws Exception {
+        header();
+        DaemonProcess.measure(this::put, quick, summary);
+        out.println("# summary");
+        summary.forEach(s -> out.println("# " + s));
+    }
+
     void all(int upcalls) throws Exception {
         header();
         List<Bench.Group> groups = List.of(new Bench.Group("ffdhe2048", Ffdhe.FFDHE2048.p()),
@@ -105,6 +113,7 @@ final class BenchRun {
             Processes.measure(this::put, procRuns, demo, clientKey(Ffdhe.FFDHE2048.p()), summary);
             if (demo && !tiny) {
                 new UpcallScale(this::put, summary, upcalls).measure(UpcallScale.top(), quick);
+                DaemonProcess.measure(this::put, quick, summary);
             }
         }
         summarize();

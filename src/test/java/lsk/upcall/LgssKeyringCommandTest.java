@@ -39,6 +39,9 @@ class LgssKeyringCommandTest {
         String[] r = run(List.of("create", "1", "lgssc"));
         assertEquals("1", r[0]);
         assertTrue(r[1].contains("invalid parameter number 3"), r[1]);
+        // lgss_utils.c __logmsg's "[%d]:%s:%s(): " (commit 02b456e4), after LOG_PERROR's "ident: "
+        assertTrue(r[1].matches("lgss_keyring: \\[" + ProcessHandle.current().pid()
+                + "\\]:ERROR:run\\(\\): upcall arguments: invalid parameter number 3 \\(10 expected\\)\n"), r[1]);
 
         r = run(UpcallParsersTest.argv().stream().map(a -> a.equals("987654") ? "x" : a).toList());
         assertEquals("1", r[0]);

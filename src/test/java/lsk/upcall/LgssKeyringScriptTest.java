@@ -122,7 +122,9 @@ class LgssKeyringScriptTest {
         assertEquals(List.of(), p.toolArgv());
         assertEquals(1, p.logLines().size(), p.logLines().toString());
         String line = p.logLines().get(0);
-        assertTrue(line.startsWith("-t|lgss_keyring|"), line);
+        // as lgss_utils.c __logmsg (commit 02b456e4): user facility, LOG_INFO, "[%d]:%s:%s(): "
+        assertTrue(line.matches("-t\\|lgss_keyring\\|-p\\|user\\.info\\|--\\|\\[[1-9][0-9]*\\]:ERROR:main\\(\\): key 123456: .*"),
+                line);
         assertTrue(line.contains("key 123456: mech krb5 is not handled by lsk") && line.contains("not installed"),
                 line);
     }

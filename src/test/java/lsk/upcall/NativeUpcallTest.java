@@ -136,7 +136,10 @@ class NativeUpcallTest {
         assertTrue(calls.get(1).matches("lgss_keyring create [0-9]+ user " + rig.description("f1") + " "
                 + NativeUpcallRig.ROOT_CO.replace(".", "\\.") + " 0 0 [0-9]+ [0-9]+ [0-9]+"), calls.get(1));
         assertEquals(1, rig.log().stream().filter(l -> l.contains(F1_LINE)).count(), rig.log().toString());
-        assertTrue(rig.log().get(0).startsWith("lgss_keyring: key "), rig.log().toString());
+        // As lgss_keyring's __logmsg (lgss_utils.c, commit 02b456e4): "[%d]:%s:%s(): " with
+        // getpid(), the level's name and the C function; LOG_PERROR's "ident: " before it.
+        assertTrue(rig.log().get(0).matches("lgss_keyring: \\[[1-9][0-9]*\\]:WARNING:fallback_log\\(\\): key [0-9a-f]{8}: .*"),
+                rig.log().toString());
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(rig.dir.resolve("lgss_keyring.f1.stamp"))));
     }
