@@ -83,32 +83,9 @@ public final class Dh {
         }
     }
 
-    /** Jacobi symbol (a/n) for odd n > 0. */
+    /** Jacobi symbol (a/n) for odd n > 0 ({@link Jacobi}: no garbage per step). */
     public static int jacobi(BigInteger a, BigInteger n) {
-        if (n.signum() <= 0 || !n.testBit(0)) {
-            throw new IllegalArgumentException("Jacobi symbol needs an odd positive modulus");
-        }
-        a = a.mod(n);
-        int t = 1;
-        while (a.signum() != 0) {
-            int z = a.getLowestSetBit();
-            if (z > 0) {
-                a = a.shiftRight(z);
-                int r = n.intValue() & 7;
-                if ((z & 1) == 1 && (r == 3 || r == 5)) {
-                    t = -t;
-                }
-            }
-            // Quadratic reciprocity: swap, flipping the sign when both are 3 mod 4.
-            BigInteger tmp = a;
-            a = n;
-            n = tmp;
-            if ((a.intValue() & 3) == 3 && (n.intValue() & 3) == 3) {
-                t = -t;
-            }
-            a = a.mod(n);
-        }
-        return n.equals(BigInteger.ONE) ? t : 0;
+        return Jacobi.symbol(a, n);
     }
 
     /**

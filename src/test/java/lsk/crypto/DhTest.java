@@ -127,6 +127,24 @@ class DhTest {
         }
     }
 
+    @Test
+    void jacobiOfMultiWordCompositesIsTheProductOfLegendreSymbols() {
+        // (a/pq) = (a/p)(a/q), each by Euler's criterion: many words, carries and long shifts.
+        Random r = new Random(5);
+        for (int i = 0; i < 30; i++) {
+            BigInteger p = BigInteger.probablePrime(200 + r.nextInt(400), r);
+            BigInteger q = BigInteger.probablePrime(33 + r.nextInt(300), r);
+            BigInteger n = p.multiply(q);
+            BigInteger a = i % 5 == 0 ? p.shiftLeft(i) : new BigInteger(n.bitLength() + 40, r);
+            assertEquals(euler(a, p) * euler(a, q), Dh.jacobi(a, n), a + "/" + n);
+        }
+    }
+
+    private static int euler(BigInteger a, BigInteger p) {
+        BigInteger e = a.mod(p).modPow(p.shiftRight(1), p);
+        return e.signum() == 0 ? 0 : e.equals(BigInteger.ONE) ? 1 : -1;
+    }
+
     private static int jacobiSlow(int a, int n) {
         int result = 1;
         int m = n;
