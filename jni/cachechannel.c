@@ -33,6 +33,18 @@ static int cc_sockaddr(const char *path, struct sockaddr_un *sa)
 	return 0;
 }
 
+/* A SOCK_SEQPACKET socket and the address of path: the fd or -errno. */
+static int cc_socket(const char *path, struct sockaddr_un *sa)
+{
+	int rc = cc_sockaddr(path, sa);
+	int fd;
+
+	if (rc)
+		return rc;
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	return fd < 0 ? -errno : fd;
+}
+
 /* Opens a channel: a socket path is connect()ed as SOCK_SEQPACKET (the
  * simulated kernel), a regular file (procfs) is opened with `flags`
  * (O_RDWR for the init channel: the kernel counts a writer as its listener;
@@ -48,12 +60,9 @@ int64_t lsk_cc_open(const char *path, int32_t flags)
 	if (lstat(path, &st) != 0)
 		return -errno;
 	if (S_ISSOCK(st.st_mode)) {
-		rc = cc_sockaddr(path, &sa);
-		if (rc)
-			return rc;
-		fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+		fd = cc_socket(path, &sa);
 		if (fd < 0)
-			return -errno;
+			return fd;
 		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
 			rc = -errno;
 			close(fd);
@@ -144,12 +153,9 @@ int64_t lsk_cc_listen(const char *path)
 	struct sockaddr_un sa;
 	int fd, rc;
 
-	rc = cc_sockaddr(path, &sa);
-	if (rc)
-		return rc;
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	fd = cc_socket(path, &sa);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 16) != 0) {
 		rc = -errno;
 		close(fd);
