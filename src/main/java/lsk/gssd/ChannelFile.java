@@ -25,6 +25,8 @@ final class ChannelFile implements AutoCloseable {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private int fd = -1;
     private boolean warned;
+    /** Closed for good: a late answer must not reopen it (an open init channel tells the kernel a daemon listens). */
+    private boolean closed;
 
     /** {@code path} lies under {@code paths}' root, which is checked before each open. */
     ChannelFile(CacheChannelNative cc, ParamPaths paths, Path path, int flags, Log log) {
@@ -45,6 +47,9 @@ final class ChannelFile implements AutoCloseable {
         try {
             if (fd >= 0) {
                 return true;
+            }
+            if (closed) {
+                return false;
             }
             try {
                 paths.checkTrusted(path); // a simulated root: root writes session keys here
@@ -125,6 +130,12 @@ final class ChannelFile implements AutoCloseable {
 
     @Override
     public void close() {
-        reset();
+        lock.writeLock().lock();
+        try {
+            closed = true;
+            reset();
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 }

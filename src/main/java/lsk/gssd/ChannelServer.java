@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import lsk.base.Errno;
 import lsk.cmd.Log;
 import lsk.kernel.CacheChannelLines;
 import lsk.kernel.CacheChannelNative;
@@ -33,6 +34,8 @@ final class ChannelServer implements Runnable {
     private final Log log;
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean closing;
+    /** Reads in a row that found nothing (reader thread only). */
+    private int emptyReads;
     private volatile Throwable failure;
 
     ChannelServer(CacheChannelNative cc, ChannelFile init, ChannelFile context, RequestHandler handler,
@@ -80,13 +83,22 @@ final class ChannelServer implements Runnable {
 
     private void readOne(int fd, byte[] buf) {
         long n = cc.lsk_cc_read(fd, buf, buf.length);
+        if ((n == 0 || n == -Errno.EAGAIN) && ++emptyReads < 2) {
+            // The request polled for was taken or expired meanwhile. Reopening now, as C does,
+            // would have the cache hand this reader every pending request again, and those the
+            // workers are still answering would be negotiated twice. A channel that is gone
+            // (module unloaded) reads empty again at once and is reopened then.
+            log.log(Log.DEBUG, "no request to read from " + init.path() + " (taken or expired meanwhile)");
+            return;
+        }
         if (n <= 0) {
-            // as C: "failed reading request", then the channel is opened anew
+            emptyReads = 0;
             log.log(Log.WARN, "WARNING: failed reading request from " + init.path()
                     + (n == 0 ? ": end of file" : ": errno " + -n) + "; reopening");
             init.reset();
             return;
         }
+        emptyReads = 0;
         if (n > buf.length) {
             dropped.incrementAndGet();
             handler.timed(System.nanoTime(), () -> handler.malformed(

@@ -22,8 +22,8 @@ import lsk.base.LskException;
  * with O_CREAT|O_EXCL (which refuses an existing name, a planted link included: a leftover is
  * unlinked first, which removes a link, never its target), its mode set through an O_NOFOLLOW
  * descriptor, then renamed over the target (rename replaces a link at the target name rather
- * than writing through it). The temp file is removed on every failure. The directory itself
- * must be a real directory, not a symbolic link, and not writable by everyone.
+ * than writing through it). The temp file is removed on every failure. The directory must be
+ * a real directory, not a symbolic link, and it and those above it root's alone.
  */
 public final class AtomicFile {
     /** Readers (node_exporter, lsk status) need not be root; the contents are no secret. */
@@ -73,22 +73,34 @@ public final class AtomicFile {
         }
     }
 
+    /**
+     * The directory and every one above it must be root's (or this process's owner's) and not
+     * writable by group or others, unless sticky (whose entries others cannot rename): then no
+     * other user can swap a directory on the way for a link between this check and the write.
+     */
     private static void checkDirectory(Path dir) throws LskException {
         if (Files.isSymbolicLink(dir)) {
             throw new LskException(dir + " is a symbolic link: not written through", ELOOP);
         }
-        int mode;
         try {
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw new LskException(dir + " is not a directory", Errno.ENOENT);
             }
-            mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            int self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            for (Path p = dir.toRealPath(); p != null; p = p.getParent()) {
+                int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+                int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                if (uid != 0 && uid != self) {
+                    throw new LskException(p + " (above " + dir.getFileName() + ") is owned by uid " + uid
+                            + ": another user could swap it; choose a directory of root's", Errno.EACCES);
+                }
+                if ((mode & 0022) != 0 && (mode & 01000) == 0) {
+                    throw new LskException(p + " is writable by " + ((mode & 0002) != 0 ? "everyone" : "its group")
+                            + ": choose a directory of root's that only root can write", Errno.EACCES);
+                }
+            }
         } catch (IOException e) {
             throw new LskException("cannot check " + dir + ": " + e.getMessage(), Errno.EACCES, e);
-        }
-        if ((mode & 0002) != 0) {
-            throw new LskException(dir + " is writable by everyone: choose a directory of root's (or node_exporter's)",
-                    Errno.EACCES);
         }
     }
 }

@@ -178,6 +178,7 @@ class ChannelServerTest {
         Path root = tmp.resolve("root");
         ScriptedChannels kernel = new ScriptedChannels(CacheChannelLines.initChannel(new ParamPaths(root)));
         kernel.failOpens(2);
+        kernel.request(ScriptedChannels.EOF); // two empty reads in a row: the channel is gone
         kernel.request(ScriptedChannels.EOF);
         kernel.request(request((2L << 16) | 1, 9, new byte[] {1}).getBytes(StandardCharsets.US_ASCII));
         try (Svcgssd d = start(kernel, root)) {
@@ -188,6 +189,22 @@ class ChannelServerTest {
             assertEquals(4, initOpens, kernel.opens().toString()); // 2 failed, 1 until EOF, 1 after
             assertTrue(logs.stream().anyMatch(m -> m.contains("end of file")), logs.toString());
             assertTrue(d.failure().isEmpty());
+        }
+    }
+
+    @Test
+    void oneEmptyReadIsARequestTakenMeanwhileNotAReopen() throws Exception {
+        // Reopening would have the cache hand this reader every pending request again, and those
+        // in the workers' hands would be negotiated twice (net/sunrpc/cache.c cache_open).
+        Path root = tmp.resolve("root");
+        ScriptedChannels kernel = new ScriptedChannels(CacheChannelLines.initChannel(new ParamPaths(root)));
+        kernel.request(ScriptedChannels.EOF);
+        kernel.request(request((2L << 16) | 1, 9, new byte[] {1}).getBytes(StandardCharsets.US_ASCII));
+        try (Svcgssd d = start(kernel, root)) {
+            assertEquals(1, kernel.awaitWrites(1).size());
+            long initOpens = kernel.opens().stream().filter(o -> o.contains("auth.sptlrpc.init")).count();
+            assertEquals(1, initOpens, kernel.opens().toString());
+            assertTrue(logs.stream().noneMatch(m -> m.contains("end of file")), logs.toString());
         }
     }
 }

@@ -126,4 +126,22 @@ class StatusFilesTest {
             assertEquals(0, files.count());
         }
     }
+
+    @Test
+    void aDirectoryAnotherUserCouldSwapIsRefused() throws Exception {
+        // As a node_exporter directory owned by its user, or group-writable, one level up: that
+        // user could put a link in its place between the check and the write.
+        Path group = Files.createDirectory(tmp.resolve("group"));
+        Files.setPosixFilePermissions(group, PosixFilePermissions.fromString("rwxrwxr-x"));
+        Path below = Files.createDirectory(group.resolve("below"));
+        LskException e = assertThrows(LskException.class, () -> AtomicFile.write(below.resolve("m.prom"), "x\n"));
+        assertTrue(e.getMessage().contains("writable by its group"), e.getMessage());
+        Path theirs = Files.createDirectory(tmp.resolve("theirs"));
+        Files.setAttribute(theirs, "unix:uid", 65534);
+        Path inside = Files.createDirectory(theirs.resolve("inside"));
+        e = assertThrows(LskException.class, () -> AtomicFile.write(inside.resolve("m.prom"), "x\n"));
+        assertTrue(e.getMessage().contains("owned by uid 65534"), e.getMessage());
+        AtomicFile.write(tmp.resolve("m.prom"), "x\n"); // root's temp dir under sticky /tmp: fine
+        assertEquals("x\n", Files.readString(tmp.resolve("m.prom")));
+    }
 }
