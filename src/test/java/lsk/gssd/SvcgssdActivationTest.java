@@ -59,7 +59,9 @@ class SvcgssdActivationTest {
         List<String> cmd = new ArrayList<>(List.of(ACTIVATE.toString(), "-l", sock.toString(), "-E", "PATH",
                 "-E", "LSK_CLASSPATH=" + System.getProperty("java.class.path"), script.toString()));
         cmd.addAll(List.of(daemonArgs));
-        cmd.addAll(List.of("-s", "--param-root", "root", "--lustre-version", "2.17.0"));
+        // Its own status file: an activated daemon's default is the node's /run/lsk/lsvcgssd.status.
+        cmd.addAll(List.of("-s", "--param-root", "root", "--lustre-version", "2.17.0", "--status-file",
+                tmp.resolve("lsvcgssd.status").toString()));
         Process p = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("daemon.log").toFile()).start();
         started.add(p.toHandle());
