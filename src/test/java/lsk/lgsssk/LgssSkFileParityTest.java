@@ -15,7 +15,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import lsk.keyring.Keyring;
 import lsk.testutil.Vectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,6 +36,24 @@ import org.junit.jupiter.params.provider.MethodSource;
 class LgssSkFileParityTest {
     /** By design (README): lsk refuses shared keys under 128 bits, which C writes. */
     static final java.util.Set<String> BY_DESIGN = java.util.Set.of("w20_keybits_0", "w20_keybits_abc");
+
+    /** Root's SSK keys before a case: a case that also loads (-l) must not leave its key in the node's @u. */
+    private List<Integer> before;
+
+    @BeforeEach
+    void rememberKeys() throws Exception {
+        before = Keyring.open().find(Keyring.USER, d -> d.description().startsWith("lustre:"));
+    }
+
+    @AfterEach
+    void removeLoadedKeys() throws Exception {
+        Keyring kr = Keyring.open();
+        for (int k : kr.find(Keyring.USER, d -> d.description().startsWith("lustre:"))) {
+            if (!before.contains(k)) {
+                kr.unlink(k, Keyring.USER);
+            }
+        }
+    }
 
     @TempDir
     Path tmp;
