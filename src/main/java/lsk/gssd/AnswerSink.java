@@ -19,4 +19,11 @@ interface AnswerSink {
 
     /** An error reply with the GSS major status and empty out buffers (failures logged, not thrown). */
     void error(UpcallLine req, int major);
+
+    /**
+     * An error reply to a request known only by its hash (given up before it could be parsed).
+     * Only the socket's requests carry one; the cache channels answer a request by its words.
+     */
+    default void errorForHash(long hash) {
+    }
 }

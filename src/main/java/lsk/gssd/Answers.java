@@ -77,8 +77,8 @@ final class Answers implements AnswerSink {
         }
     }
 
-    /** An error reply to a request known only by its hash (given up before it could be parsed). */
-    void errorForHash(long hash) {
+    @Override
+    public void errorForHash(long hash) {
         try {
             write(ParamPaths.RSI_DOWNCALL, Downcalls.encode(shim, new Downcalls.Rsi(hash,
                     -Errno.EACCES, GssException.GSS_S_FAILURE, 0, new byte[0], new byte[0],

@@ -111,8 +111,8 @@ public final class RequestHandler {
         } catch (UpcallLine.Malformed e) {
             Long hash = hashOrNull(raw);
             malformed(e, hash == null ? 0 : GssException.GSS_S_FAILURE, () -> {
-                if (hash != null && answers instanceof Answers a) {
-                    a.errorForHash(hash);
+                if (hash != null) {
+                    answers.errorForHash(hash);
                 }
             });
             return;
@@ -183,8 +183,8 @@ public final class RequestHandler {
      */
     void shed(byte[] partial) {
         Long hash = hashOrNull(partial);
-        if (hash != null && answers instanceof Answers a) { // only the socket's requests carry a hash
-            a.errorForHash(hash);
+        if (hash != null) {
+            answers.errorForHash(hash);
         }
     }
 
