@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import lsk.kernel.CacheChannelLines;
 import lsk.kernel.LustreKernel;
@@ -38,9 +37,9 @@ final class ChannelChecks {
         List<Long> daemons = new DaemonChecks(node).pids();
         List<Long> holders = holders(init);
         if (!holders.isEmpty()) {
-            out.add(Finding.ok(DaemonChecks.RUNNING, "reading " + named + " (pid " + join(holders) + ")"));
+            out.add(Finding.ok(DaemonChecks.RUNNING, "reading " + named + " (pid " + DaemonChecks.join(holders) + ")"));
         } else if (!daemons.isEmpty()) {
-            out.add(Finding.problem(DaemonChecks.RUNNING, DaemonChecks.DAEMON_COMM + " (pid " + join(daemons)
+            out.add(Finding.problem(DaemonChecks.RUNNING, DaemonChecks.DAEMON_COMM + " (pid " + DaemonChecks.join(daemons)
                     + ") does not hold " + named + " open: it serves another Lustre version's socket",
                     "systemctl restart lsvcgss (lsvcgssd reads the Lustre version when it starts)"));
         } else {
@@ -52,18 +51,7 @@ final class ChannelChecks {
     /** Processes with {@code file} open, by their /proc/PID/fd links. */
     private List<Long> holders(Path file) {
         String want = file.toString();
-        List<Long> out = new ArrayList<>();
-        try (DirectoryStream<Path> procs = Files.newDirectoryStream(node.proc(), "[0-9]*")) {
-            for (Path p : procs) {
-                if (holds(p.resolve("fd"), want)) {
-                    out.add(Long.parseLong(p.getFileName().toString()));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // no process list: nobody found
-        }
-        out.sort(null);
-        return out;
+        return new DaemonChecks(node).processes(p -> holds(p.resolve("fd"), want));
     }
 
     private static boolean holds(Path fds, String want) {
@@ -81,9 +69,5 @@ final class ChannelChecks {
             // gone, or a process we may not look into
         }
         return false;
-    }
-
-    private static String join(List<Long> l) {
-        return String.join(", ", l.stream().map(String::valueOf).toList());
     }
 }

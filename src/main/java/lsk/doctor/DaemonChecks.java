@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import lsk.gssd.Svcgssd;
 import lsk.kernel.KernelAbi;
 import lsk.kernel.LustreKernel;
@@ -143,15 +144,26 @@ final class DaemonChecks {
 
     /** Processes named lsvcgssd (the daemon sets its name so pgrep finds it). */
     List<Long> pids() {
+        return processes(p -> {
+            try {
+                return FileFacts.readText(p.resolve("comm"), 64).strip().equals(DAEMON_COMM);
+            } catch (IOException e) {
+                return false; // gone meanwhile
+            }
+        });
+    }
+
+    /** The pids whose /proc/PID directory passes {@code test}, in order; none without a process list. */
+    List<Long> processes(Predicate<Path> test) {
         List<Long> out = new ArrayList<>();
         try (DirectoryStream<Path> s = Files.newDirectoryStream(node.proc(), "[0-9]*")) {
             for (Path p : s) {
                 try {
-                    if (FileFacts.readText(p.resolve("comm"), 64).strip().equals(DAEMON_COMM)) {
+                    if (test.test(p)) {
                         out.add(Long.parseLong(p.getFileName().toString()));
                     }
-                } catch (IOException | NumberFormatException e) {
-                    // gone meanwhile
+                } catch (NumberFormatException e) {
+                    // not a process
                 }
             }
         } catch (IOException e) {
@@ -161,7 +173,7 @@ final class DaemonChecks {
         return out;
     }
 
-    private static String join(List<Long> l) {
+    static String join(List<Long> l) {
         return String.join(", ", l.stream().map(String::valueOf).toList());
     }
 }
